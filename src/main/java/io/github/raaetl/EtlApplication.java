@@ -1,0 +1,120 @@
+package io.github.raaetl;
+
+import io.github.raaetl.outcome.RunStats;
+import org.apache.camel.main.Main;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Starts the loader. Flags are shorthands for properties; every property can also be set in
+ * application.properties, as an environment variable (ETL_INBOX, GRAPH_BASE_URL, …) or with -Dkey=value.
+ */
+public final class EtlApplication {
+
+    static final String USAGE = """
+            Usage: java -jar remote-action-audit-etl.jar [options]
+              --once          process what is in the inbox, wait for retries, then exit
+                              (exit 0: every record created or updated; 2: some record invalid,
+                              rejected or left to retry, or a file unreadable; 1: configuration error)
+              --dry-run       map and validate only; write the would-be requests to <out>/dry-run/,
+                              send nothing, leave input files in place (implies --once)
+              --keep-input    do not move input files out of the inbox (for a read-only folder; implies --once)
+              --inbox DIR     folder to read (etl.inbox, default: inbox)
+              --out DIR       output root (etl.output, default: out)
+              --help          this text
+            With no graph.base-url and no credential configured, records go to the embedded Graph simulator.
+            """;
+
+    private EtlApplication() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, Map.of()));
+    }
+
+    /**
+     * Runs until stopped (or, with --once, until the inbox is done) and returns the exit code.
+     *
+     * @param overrides properties that win over every other source (tests use them)
+     */
+    public static int run(String[] args, Map<String, String> overrides) {
+        Map<String, String> props = new LinkedHashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            switch (a) {
+                case "--once" -> props.put("etl.once", "true");
+                case "--dry-run" -> {
+                    props.put("etl.dry-run", "true");
+                    props.put("etl.once", "true");
+                    props.put("etl.keep-input", "true");
+                }
+                case "--keep-input" -> {
+                    props.put("etl.keep-input", "true");
+                    props.put("etl.once", "true");
+                }
+                case "--inbox", "--out" -> {
+                    if (i + 1 >= args.length) {
+                        System.err.println("ERROR: " + a + " needs a folder\n" + USAGE);
+                        return RunStats.EXIT_CONFIG;
+                    }
+                    props.put(a.equals("--inbox") ? "etl.inbox" : "etl.output", args[++i]);
+                }
+                case "--help", "-h" -> {
+                    System.out.println(USAGE);
+                    return RunStats.EXIT_OK;
+                }
+                default -> {
+                    System.err.println("ERROR: unknown option '" + a + "'\n" + USAGE);
+                    return RunStats.EXIT_CONFIG;
+                }
+            }
+        }
+        props.putAll(overrides);
+
+        RunStats stats = new RunStats();
+        Main main = new Main();
+        EtlConfiguration configuration = new EtlConfiguration(stats, main::completed);
+        main.configure().addConfiguration(configuration);
+        // routes/ next to the working directory wins, so they can be edited without rebuilding
+        main.configure().withRoutesIncludePattern(Files.isDirectory(Path.of("routes"))
+                ? "file:routes/*.camel.yaml" : "classpath:routes/*.camel.yaml");
+        main.setDefaultPropertyPlaceholderLocation(
+                "classpath:application.properties;optional=true,file:application.properties;optional=true");
+        props.forEach(main::addOverrideProperty);
+        try {
+            main.run();
+        } catch (Exception e) {
+            System.err.println("ERROR: cannot start: " + rootMessage(e));
+            return RunStats.EXIT_CONFIG;
+        }
+        EtlSettings settings = configuration.settings();
+        if (settings == null) {
+            return RunStats.EXIT_CONFIG;
+        }
+        if (settings.once()) {
+            System.out.println(summary(stats, configuration));
+            return stats.exitCode();
+        }
+        return RunStats.EXIT_OK;
+    }
+
+    private static String summary(RunStats stats, EtlConfiguration configuration) {
+        return "Run complete: " + stats.files() + " file(s), " + stats.records() + " record(s) " + stats.totals()
+                + (stats.failedFiles() > 0 ? ", " + stats.failedFiles() + " file(s) moved to failed/" : "")
+                + "; target: " + configuration.target().describe();
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            if (t instanceof EtlSettings.InvalidSettingException) {
+                break;
+            }
+            t = t.getCause();
+        }
+        return t.getMessage() != null ? t.getMessage() : t.toString();
+    }
+}

@@ -1,0 +1,125 @@
+package io.github.raaetl;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.raaetl.camel.GraphSteps;
+import io.github.raaetl.camel.InboxSteps;
+import io.github.raaetl.camel.RecordSteps;
+import io.github.raaetl.camel.RetrySteps;
+import io.github.raaetl.camel.RunControl;
+import io.github.raaetl.graph.ClientCredentialsTokenProvider;
+import io.github.raaetl.graph.GraphRequests;
+import io.github.raaetl.graph.GraphResponses;
+import io.github.raaetl.graph.GraphTarget;
+import io.github.raaetl.graph.RetryPolicy;
+import io.github.raaetl.graph.TokenProvider;
+import io.github.raaetl.input.RecordReaders;
+import io.github.raaetl.mapping.ColumnResolver;
+import io.github.raaetl.mapping.DateTimes;
+import io.github.raaetl.mapping.EntitySchema;
+import io.github.raaetl.mapping.EnumValues;
+import io.github.raaetl.mapping.RecordMapper;
+import io.github.raaetl.outcome.OutputDirs;
+import io.github.raaetl.outcome.RunStats;
+import io.github.raaetl.simulator.GraphSimulator;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.spi.Registry;
+import org.apache.camel.support.service.ServiceSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+
+/**
+ * Wires every bean the routes use, from the checked {@link EtlSettings}. When no Graph target and no
+ * credential is configured it starts the embedded simulator and points everything at it, loudly.
+ */
+public final class EtlConfiguration implements CamelConfiguration {
+
+    private static final Logger LOG = LoggerFactory.getLogger("etl.config");
+
+    private final RunStats stats;
+    private final Runnable stop;
+    private volatile GraphTarget target;
+    private volatile EtlSettings settings;
+
+    /**
+     * @param stats where file summaries are totalled (the caller reads the exit code from it)
+     * @param stop  asks Camel Main to shut down (used by --once)
+     */
+    public EtlConfiguration(RunStats stats, Runnable stop) {
+        this.stats = stats;
+        this.stop = stop;
+    }
+
+    public GraphTarget target() {
+        return target;
+    }
+
+    /** The settings in force, once Camel has configured the application; null before. */
+    public EtlSettings settings() {
+        return settings;
+    }
+
+    @Override
+    public void configure(CamelContext context) throws Exception {
+        EtlSettings s = EtlSettings.from(context.getPropertiesComponent());
+        settings = s;
+        Registry registry = context.getRegistry();
+        ObjectMapper json = new ObjectMapper();
+        Clock clock = Clock.systemUTC();
+        EntitySchema schema = EntitySchema.load();
+
+        TokenProvider tokens;
+        if (s.useSimulator()) {
+            GraphSimulator simulator = startSimulator(context, s);
+            target = new GraphTarget(simulator.graphBaseUrl(), true);
+            GraphSimulator.Options o = simulator.options();
+            tokens = new ClientCredentialsTokenProvider(simulator.loginUrl(), o.tenantId(), o.clientId(),
+                    o.clientSecret(), simulator.origin() + "/.default", Duration.ofMillis(s.timeoutMillis()), clock);
+            registry.bind("graphSimulator", simulator);
+            LOG.warn("No graph.base-url and no credential configured: using the EMBEDDED GRAPH SIMULATOR at {}. "
+                    + "Nothing will be sent to Microsoft Graph.", simulator.graphBaseUrl());
+        } else {
+            target = new GraphTarget(s.effectiveBaseUrl(), false);
+            tokens = !s.token().isBlank() ? TokenProvider.fixed(s.token())
+                    : new ClientCredentialsTokenProvider(s.loginUrl(), s.tenantId(), s.clientId(), s.clientSecret(),
+                    target.origin() + "/.default", Duration.ofMillis(s.timeoutMillis()), clock);
+            LOG.info("Target: {}, authenticating with {}", target.describe(), tokens);
+        }
+        if (!s.dryRun()) {
+            tokens.token(); // preflight: a wrong secret or tenant stops the app now, with Entra's reason
+        }
+
+        ColumnResolver columns = new ColumnResolver(schema, s.columnAliases());
+        RecordMapper mapper = new RecordMapper(schema, columns, new EnumValues(schema, s.valueAliases()),
+                new DateTimes(s.timeZone(), s.dateTimeFormats()), json);
+        GraphRequests requests = new GraphRequests(target, json);
+
+        registry.bind("inboxSteps", new InboxSteps(new RecordReaders(s.csvDelimiter(), json), columns,
+                new OutputDirs(s.output()), target, s.dryRun(), stats, json, clock));
+        registry.bind("recordSteps", new RecordSteps(mapper, requests, json));
+        registry.bind("graphSteps", new GraphSteps(requests, new GraphResponses(json, clock), tokens));
+        registry.bind("retrySteps", new RetrySteps(new RetryPolicy(s.maxAttempts(), s.retryBaseDelayMillis(),
+                s.retryMaxDelayMillis())));
+        registry.bind("runControl", new RunControl(s.once(), stop));
+        LOG.info("Inbox {} -> outputs under {}{}{}", s.inbox().toAbsolutePath(), s.output().toAbsolutePath(),
+                s.once() ? " (--once)" : " (watching)", s.dryRun() ? " (--dry-run: nothing is sent)" : "");
+    }
+
+    private static GraphSimulator startSimulator(CamelContext context, EtlSettings s) throws Exception {
+        GraphSimulator simulator = GraphSimulator.start(GraphSimulator.Options.defaults()
+                .withLatency(s.simulatorLatencyMillis()));
+        simulator.faults().random(s.simulatorThrottlePercent(), s.simulatorErrorPercent(),
+                String.valueOf(s.simulatorRetryAfterSeconds()));
+        // stop the simulator with Camel, after the routes
+        context.addService(new ServiceSupport() {
+            @Override
+            protected void doStop() {
+                simulator.close();
+            }
+        }, true, true);
+        return simulator;
+    }
+}

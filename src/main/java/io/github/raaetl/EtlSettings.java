@@ -1,0 +1,202 @@
+package io.github.raaetl;
+
+import org.apache.camel.spi.PropertiesComponent;
+
+import java.nio.file.Path;
+import java.time.DateTimeException;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The application's settings, read once at start-up from Camel's properties (application.properties,
+ * then environment variables such as ETL_INBOX or GRAPH_BASE_URL, then -Dkey=value) and checked, so a
+ * mistake stops the app with a clear message instead of failing record by record at 2 a.m.
+ */
+public record EtlSettings(
+        Path inbox, Path output, boolean once, boolean dryRun, boolean keepInput,
+        Character csvDelimiter, Map<String, String> columnAliases, Map<String, Map<String, String>> valueAliases,
+        ZoneId timeZone, List<String> dateTimeFormats,
+        String baseUrl, String loginUrl, String tenantId, String clientId, String clientSecret, String token,
+        int maxAttempts, long retryBaseDelayMillis, long retryMaxDelayMillis, long timeoutMillis,
+        long simulatorLatencyMillis, int simulatorThrottlePercent, int simulatorErrorPercent,
+        double simulatorRetryAfterSeconds) {
+
+    public static final String DEFAULT_BASE_URL = "https://graph.microsoft.com/beta";
+
+    /** Thrown for a setting that cannot work; the message names the property. */
+    public static class InvalidSettingException extends IllegalArgumentException {
+        public InvalidSettingException(String message) {
+            super(message);
+        }
+    }
+
+    public static EtlSettings from(PropertiesComponent pc) {
+        Reader r = new Reader(pc);
+        EtlSettings s = new EtlSettings(
+                Path.of(r.text("etl.inbox", "inbox")),
+                Path.of(r.text("etl.output", "out")),
+                r.bool("etl.once", false),
+                r.bool("etl.dry-run", false),
+                r.bool("etl.keep-input", false),
+                delimiter(r.text("etl.csv.delimiter", "auto")),
+                pairs("etl.column-aliases", r.text("etl.column-aliases", "")),
+                valueAliases(r.text("etl.value-aliases", "")),
+                zone(r.text("etl.time-zone", "UTC")),
+                list(r.text("etl.date-time-formats", "M/d/yyyy h:mm:ss a|M/d/yyyy h:mm a|M/d/yyyy H:mm:ss|M/d/yyyy H:mm")),
+                r.text("graph.base-url", ""),
+                r.text("graph.login-url", "https://login.microsoftonline.com"),
+                r.text("graph.tenant-id", ""),
+                r.text("graph.client-id", ""),
+                r.text("graph.client-secret", ""),
+                r.text("graph.token", ""),
+                r.integer("graph.max-attempts", 5, 1),
+                r.integer("graph.retry-base-delay-ms", 1000, 0),
+                r.integer("graph.retry-max-delay-ms", 120000, 0),
+                r.integer("graph.timeout-ms", 60000, 1),
+                r.integer("simulator.latency-ms", 0, 0),
+                r.integer("simulator.throttle-percent", 0, 0),
+                r.integer("simulator.error-percent", 0, 0),
+                Double.parseDouble(r.text("simulator.retry-after-seconds", "1")));
+        s.check();
+        return s;
+    }
+
+    /** No target and no credential configured: rehearse against the embedded simulator. */
+    public boolean useSimulator() {
+        return baseUrl.isBlank() && token.isBlank() && clientId.isBlank() && clientSecret.isBlank();
+    }
+
+    public boolean clientCredentials() {
+        return !clientId.isBlank() || !clientSecret.isBlank() || !tenantId.isBlank();
+    }
+
+    private void check() {
+        if (useSimulator() || dryRun) {
+            return;
+        }
+        if (!token.isBlank() && clientCredentials()) {
+            throw new InvalidSettingException("set either graph.token or graph.tenant-id/client-id/client-secret, not both");
+        }
+        if (token.isBlank()) {
+            List<String> missing = new ArrayList<>();
+            if (tenantId.isBlank()) {
+                missing.add("graph.tenant-id (or AZURE_TENANT_ID)");
+            }
+            if (clientId.isBlank()) {
+                missing.add("graph.client-id (or AZURE_CLIENT_ID)");
+            }
+            if (clientSecret.isBlank()) {
+                missing.add("graph.client-secret (or AZURE_CLIENT_SECRET)");
+            }
+            if (!missing.isEmpty()) {
+                throw new InvalidSettingException("no usable credential for " + effectiveBaseUrl() + ": missing "
+                        + String.join(", ", missing) + "; or set graph.token");
+            }
+        }
+        String url = effectiveBaseUrl();
+        if (!url.startsWith("https://") && !url.startsWith("http://")) {
+            throw new InvalidSettingException("graph.base-url must be an http(s) URL, got '" + url + "'");
+        }
+    }
+
+    public String effectiveBaseUrl() {
+        return baseUrl.isBlank() ? DEFAULT_BASE_URL : baseUrl;
+    }
+
+    private static Character delimiter(String text) {
+        return switch (text.trim().toLowerCase()) {
+            case "", "auto" -> null;
+            case ",", "comma" -> ',';
+            case ";", "semicolon" -> ';';
+            case "tab", "\\t", "\t" -> '\t';
+            default -> throw new InvalidSettingException("etl.csv.delimiter must be auto, comma, semicolon or tab, got '" + text + "'");
+        };
+    }
+
+    private static ZoneId zone(String text) {
+        try {
+            return ZoneId.of(text.trim());
+        } catch (DateTimeException e) {
+            throw new InvalidSettingException("etl.time-zone '" + text + "' is not a time zone (e.g. UTC, Europe/Paris)");
+        }
+    }
+
+    private static List<String> list(String text) {
+        List<String> out = new ArrayList<>();
+        for (String p : text.split("\\|")) {
+            if (!p.isBlank()) {
+                out.add(p.trim());
+            }
+        }
+        return out;
+    }
+
+    /** "label=value,label=value" into an ordered map. */
+    static Map<String, String> pairs(String property, String text) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String pair : text.split(",")) {
+            if (pair.isBlank()) {
+                continue;
+            }
+            int eq = pair.indexOf('=');
+            if (eq <= 0 || eq == pair.length() - 1) {
+                throw new InvalidSettingException(property + ": '" + pair.trim() + "' is not label=name");
+            }
+            out.put(pair.substring(0, eq).trim(), pair.substring(eq + 1).trim());
+        }
+        return out;
+    }
+
+    /** "property.label=member,…" into property → (label → member). */
+    static Map<String, Map<String, String>> valueAliases(String text) {
+        Map<String, Map<String, String>> out = new LinkedHashMap<>();
+        pairs("etl.value-aliases", text).forEach((key, member) -> {
+            int dot = key.indexOf('.');
+            if (dot <= 0) {
+                throw new InvalidSettingException("etl.value-aliases: '" + key + "' must be property.label, e.g. action.Wipe");
+            }
+            out.computeIfAbsent(key.substring(0, dot), k -> new LinkedHashMap<>()).put(key.substring(dot + 1), member);
+        });
+        return out;
+    }
+
+    private record Reader(PropertiesComponent pc) {
+        String text(String key, String fallback) {
+            Optional<String> v = pc.resolveProperty(key);
+            return v.map(String::trim).orElse(fallback);
+        }
+
+        boolean bool(String key, boolean fallback) {
+            String v = text(key, String.valueOf(fallback));
+            if (!v.equalsIgnoreCase("true") && !v.equalsIgnoreCase("false")) {
+                throw new InvalidSettingException(key + " must be true or false, got '" + v + "'");
+            }
+            return Boolean.parseBoolean(v);
+        }
+
+        int integer(String key, int fallback, int min) {
+            String v = text(key, String.valueOf(fallback));
+            try {
+                int n = Integer.parseInt(v);
+                if (n < min) {
+                    throw new InvalidSettingException(key + " must be at least " + min + ", got " + n);
+                }
+                return n;
+            } catch (NumberFormatException e) {
+                throw new InvalidSettingException(key + " must be a whole number, got '" + v + "'");
+            }
+        }
+    }
+
+    /** Never print the secret or the token. */
+    @Override
+    public String toString() {
+        return "EtlSettings[inbox=" + inbox + ", output=" + output + ", once=" + once + ", dryRun=" + dryRun
+                + ", baseUrl=" + effectiveBaseUrl() + ", tenantId=" + tenantId + ", clientId=" + clientId
+                + ", clientSecret=" + (clientSecret.isBlank() ? "" : "***") + ", token=" + (token.isBlank() ? "" : "***") + "]";
+    }
+}

@@ -1,0 +1,134 @@
+package io.github.raaetl.camel;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.raaetl.graph.Delivery;
+import io.github.raaetl.graph.GraphRequest;
+import io.github.raaetl.graph.GraphRequests;
+import io.github.raaetl.graph.GraphVerdict;
+import io.github.raaetl.input.InputRecord;
+import io.github.raaetl.mapping.MappedRecord;
+import io.github.raaetl.mapping.Operation;
+import io.github.raaetl.mapping.RecordMapper;
+import io.github.raaetl.outcome.FileRun;
+import io.github.raaetl.outcome.Outcome;
+import io.github.raaetl.outcome.RecordResult;
+import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.util.List;
+
+/**
+ * The record route's steps: map and validate one record, then turn however its delivery ended into
+ * exactly one result in its file's bookkeeping.
+ */
+public final class RecordSteps {
+
+    private static final Logger LOG = LoggerFactory.getLogger("etl.records");
+
+    private final RecordMapper mapper;
+    private final GraphRequests requests;
+    private final ObjectMapper json;
+
+    public RecordSteps(RecordMapper mapper, GraphRequests requests, ObjectMapper json) {
+        this.mapper = mapper;
+        this.requests = requests;
+        this.json = json;
+    }
+
+    public void map(Exchange exchange) {
+        InputRecord record = exchange.getMessage().getBody(InputRecord.class);
+        FileRun run = run(exchange);
+        MappedRecord mapped = mapper.map(record, run.layout().isCollectionExport());
+        List<String> fresh = run.noteUnknown(mapped.unknown());
+        if (!fresh.isEmpty()) {
+            LOG.warn("{}: column(s) {} match no remoteActionAudit property and are not sent", run.fileName(), fresh);
+        }
+        exchange.setProperty(Props.RECORD, record);
+        exchange.setProperty(Props.DELIVERY, new Delivery(mapped));
+    }
+
+    public boolean isInvalid(Exchange exchange) {
+        return !delivery(exchange).mapped().valid();
+    }
+
+    public void invalid(Exchange exchange) throws IOException {
+        MappedRecord m = delivery(exchange).mapped();
+        complete(exchange, Outcome.INVALID, 0, null, m.errorMessage());
+    }
+
+    /** --dry-run: record the request that would have been sent. */
+    public void dryRun(Exchange exchange) throws IOException {
+        InputRecord record = exchange.getProperty(Props.RECORD, InputRecord.class);
+        MappedRecord m = delivery(exchange).mapped();
+        GraphRequest request = requests.requestFor(m);
+        ObjectNode line = json.createObjectNode();
+        line.put("record", record.number());
+        line.put("method", request.method());
+        line.put("url", request.url());
+        line.set("body", m.payload());
+        run(exchange).complete(record, result(record, Outcome.VALID, 0, m.targetId(), 0, null, null,
+                "not sent (dry run)", m), line);
+    }
+
+    /** The last answer was final: success, or a permanent error. */
+    public void delivered(Exchange exchange) throws IOException {
+        Delivery d = delivery(exchange);
+        GraphVerdict v = d.verdict();
+        if (v.kind() == GraphVerdict.Kind.SUCCESS) {
+            Outcome outcome = d.mapped().operation() == Operation.CREATE ? Outcome.CREATED : Outcome.UPDATED;
+            complete(exchange, outcome, v.status(), v.id(), v.message().isEmpty() ? null : v.message());
+        } else {
+            complete(exchange, Outcome.REJECTED, v.status(), null, v.message());
+        }
+    }
+
+    /** Transient failures until the attempts ran out: the record goes to the retry file. */
+    public void retriesExhausted(Exchange exchange) throws IOException {
+        Delivery d = delivery(exchange);
+        GraphVerdict v = d.verdict();
+        String last = v != null ? v.message() : d.lastFailure();
+        complete(exchange, Outcome.RETRY, v != null ? v.status() : 0, null,
+                "gave up after " + d.attempts() + " attempt(s); last: " + last);
+    }
+
+    /** Anything unforeseen: the record was not (knowingly) delivered, so it goes to the retry file with the reason. */
+    public void failed(Exchange exchange) throws IOException {
+        Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        LOG.error("{}: record {} failed unexpectedly", run(exchange).fileName(), recordNumber(exchange), e);
+        complete(exchange, Outcome.RETRY, 0, null, "not delivered: " + e);
+    }
+
+    private void complete(Exchange exchange, Outcome outcome, int status, String id, String message) throws IOException {
+        InputRecord record = exchange.getProperty(Props.RECORD, InputRecord.class);
+        if (record == null) {
+            record = exchange.getMessage().getBody(InputRecord.class);
+        }
+        Delivery d = exchange.getProperty(Props.DELIVERY, Delivery.class);
+        MappedRecord m = d == null ? null : d.mapped();
+        GraphVerdict v = d == null ? null : d.verdict();
+        run(exchange).complete(record, result(record, outcome, status, id, d == null ? 0 : d.attempts(),
+                v == null ? null : v.requestId(), d == null ? null : d.clientRequestId(), message, m), null);
+    }
+
+    private static RecordResult result(InputRecord record, Outcome outcome, int status, String id, int attempts,
+                                       String requestId, String clientRequestId, String message, MappedRecord m) {
+        return new RecordResult(record.number(), outcome, status, id, attempts, requestId, clientRequestId, message,
+                m == null || m.operation() == null ? null : m.operation().label(), m == null ? null : m.sourceId());
+    }
+
+    private static long recordNumber(Exchange exchange) {
+        InputRecord r = exchange.getProperty(Props.RECORD, InputRecord.class);
+        return r == null ? -1 : r.number();
+    }
+
+    private static FileRun run(Exchange exchange) {
+        return exchange.getProperty(Props.FILE_RUN, FileRun.class);
+    }
+
+    private static Delivery delivery(Exchange exchange) {
+        return exchange.getProperty(Props.DELIVERY, Delivery.class);
+    }
+}

@@ -1,0 +1,35 @@
+package io.github.raaetl.graph;
+
+/** Supplies the bearer token for Graph requests. */
+public interface TokenProvider {
+
+    /** A token valid for at least a little while; cached by implementations that can refresh. */
+    String token();
+
+    /**
+     * Graph refused this token with 401: forget it if it is still the cached one.
+     *
+     * @return true when a different token will be tried next (so one retry makes sense)
+     */
+    boolean invalidate(String refused);
+
+    /** A token that is fixed in configuration. */
+    static TokenProvider fixed(String token) {
+        return new TokenProvider() {
+            @Override
+            public String token() {
+                return token;
+            }
+
+            @Override
+            public boolean invalidate(String refused) {
+                return false;
+            }
+
+            @Override
+            public String toString() {
+                return "static bearer token (graph.token)";
+            }
+        };
+    }
+}

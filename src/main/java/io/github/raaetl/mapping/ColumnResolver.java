@@ -1,0 +1,42 @@
+package io.github.raaetl.mapping;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Decides which entity property a source column or member feeds. A name matches a property when both are
+ * equal after {@link Names#normalize}; otherwise the configured aliases are tried ("Device name" →
+ * deviceDisplayName). Besides the entity's properties two control columns are known: {@code id} and
+ * {@code operation}; and the tool's own {@code etlError} column (written to rejected files) is ignored.
+ */
+public final class ColumnResolver {
+
+    public static final String ID = "id";
+    public static final String OPERATION = "operation";
+    public static final String ERROR_COLUMN = "etlError";
+    public static final String IGNORED = "";
+
+    private final Map<String, String> byNormalizedName = new HashMap<>();
+
+    /**
+     * @param aliases source label → property name, as configured in {@code etl.column-aliases}
+     */
+    public ColumnResolver(EntitySchema schema, Map<String, String> aliases) {
+        schema.properties().keySet().forEach(p -> byNormalizedName.put(Names.normalize(p), p));
+        byNormalizedName.put(Names.normalize(OPERATION), OPERATION);
+        byNormalizedName.put(Names.normalize(ERROR_COLUMN), IGNORED);
+        aliases.forEach((label, property) -> {
+            if (!schema.properties().containsKey(property) && !OPERATION.equals(property)) {
+                throw new IllegalArgumentException("column alias '" + label + "' points at '" + property
+                        + "', which is not a remoteActionAudit property");
+            }
+            byNormalizedName.put(Names.normalize(label), property);
+        });
+    }
+
+    /** The property (or control column) a name feeds; "" for a column to ignore; empty when unknown. */
+    public Optional<String> resolve(String sourceName) {
+        return Optional.ofNullable(byNormalizedName.get(Names.normalize(sourceName)));
+    }
+}

@@ -1,0 +1,86 @@
+package io.github.raaetl.mapping;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The remoteActionAudit entity as Graph beta publishes it (properties, types, nullability, enum members),
+ * loaded from the schema file shipped in the jar. Both the mapper and the embedded simulator read it, so
+ * there is one place to update when Microsoft adds a remoteAction member.
+ */
+public final class EntitySchema {
+
+    public static final String ODATA_TYPE = "#microsoft.graph.remoteActionAudit";
+    public static final String DETAILS = "deviceActionDetails";
+
+    public enum Kind { STRING, ENUM, DATE_TIME, KEY_VALUE_LIST }
+
+    public record Property(String name, Kind kind, boolean nullable, List<String> members) {
+        public boolean isEnum() {
+            return kind == Kind.ENUM;
+        }
+    }
+
+    private final Map<String, Property> properties;
+    private final String sentinel;
+
+    private EntitySchema(Map<String, Property> properties, String sentinel) {
+        this.properties = properties;
+        this.sentinel = sentinel;
+    }
+
+    public static EntitySchema load() {
+        try (InputStream in = EntitySchema.class.getResourceAsStream("/graph/remoteActionAudit.schema.json")) {
+            if (in == null) {
+                throw new IllegalStateException("graph/remoteActionAudit.schema.json is missing from the classpath");
+            }
+            return parse(new ObjectMapper().readTree(in));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static EntitySchema parse(JsonNode root) {
+        Map<String, Property> props = new LinkedHashMap<>();
+        root.get("properties").fields().forEachRemaining(e -> {
+            JsonNode p = e.getValue();
+            String type = p.get("type").asText();
+            boolean nullable = p.path("nullable").asBoolean(true);
+            List<String> members = new ArrayList<>();
+            p.path("enum").forEach(m -> members.add(m.asText()));
+            Kind kind = !members.isEmpty() ? Kind.ENUM
+                    : "Edm.DateTimeOffset".equals(type) ? Kind.DATE_TIME : Kind.STRING;
+            props.put(e.getKey(), new Property(e.getKey(), kind, nullable, Collections.unmodifiableList(members)));
+        });
+        // deviceActionDetails is documented but missing from the CSDL; the issue asks us to send it when given.
+        if (root.path("docsOnlyProperties").has(DETAILS)) {
+            props.put(DETAILS, new Property(DETAILS, Kind.KEY_VALUE_LIST, true, List.of()));
+        }
+        String sentinel = root.path("enums").path("remoteAction").path("sentinel").asText(null);
+        return new EntitySchema(Collections.unmodifiableMap(props), sentinel);
+    }
+
+    /** Every property including the key {@code id}. */
+    public Map<String, Property> properties() {
+        return properties;
+    }
+
+    public Optional<Property> property(String name) {
+        return Optional.ofNullable(properties.get(name));
+    }
+
+    /** The evolvable-enum sentinel ({@code unknownFutureValue}); never a real action. */
+    public String sentinel() {
+        return sentinel;
+    }
+}

@@ -1,0 +1,230 @@
+package io.github.raaetl.mapping;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.raaetl.input.InputRecord;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Maps one input record to a remoteActionAudit payload and validates it against the entity schema.
+ * Rules: empty values are omitted (never sent as "" or null); enums are normalised to their exact member;
+ * requestDateTime is sent as ISO 8601 UTC; unknown columns are collected, not sent; {@code @odata.type}
+ * is always the entity's. A record with an {@code id} is an update unless it comes from a Graph collection
+ * export, where ids belong to the source tenant; an {@code operation} column overrides either rule.
+ */
+public final class RecordMapper {
+
+    private final EntitySchema schema;
+    private final ColumnResolver columns;
+    private final EnumValues enums;
+    private final DateTimes dateTimes;
+    private final ObjectMapper json;
+
+    public RecordMapper(EntitySchema schema, ColumnResolver columns, EnumValues enums, DateTimes dateTimes,
+                        ObjectMapper json) {
+        this.schema = schema;
+        this.columns = columns;
+        this.enums = enums;
+        this.dateTimes = dateTimes;
+        this.json = json;
+    }
+
+    public MappedRecord map(InputRecord record, boolean collectionExport) {
+        List<FieldError> errors = new ArrayList<>();
+        List<String> unknown = new ArrayList<>();
+        if (record.problem() != null) {
+            errors.add(new FieldError("record", record.problem()));
+            return new MappedRecord(null, null, null, null, errors, unknown);
+        }
+        Map<String, JsonNode> values = new LinkedHashMap<>();
+        Map<String, String> sourceOf = new LinkedHashMap<>();
+        String id = null;
+        String operationText = null;
+        for (Map.Entry<String, JsonNode> e : record.fields().entrySet()) {
+            String name = e.getKey();
+            JsonNode value = e.getValue();
+            if (name.startsWith("@odata.")) {
+                if ("@odata.type".equals(name) && !collectionExport && !isEmpty(value)
+                        && !EntitySchema.ODATA_TYPE.equals(value.asText())
+                        && !EntitySchema.ODATA_TYPE.substring(1).equals(value.asText())) {
+                    errors.add(new FieldError(name, "'" + value.asText() + "' is not " + EntitySchema.ODATA_TYPE));
+                }
+                continue; // other annotations (etag, context, id) describe the source, never the payload
+            }
+            Optional<String> target = columns.resolve(name);
+            if (target.isEmpty()) {
+                unknown.add(name);
+                continue;
+            }
+            String property = target.get();
+            if (property.isEmpty() || isEmpty(value)) {
+                continue;
+            }
+            if (ColumnResolver.ID.equals(property)) {
+                id = value.asText().trim();
+            } else if (ColumnResolver.OPERATION.equals(property)) {
+                operationText = value.asText().trim();
+            } else if (values.containsKey(property) && !values.get(property).equals(value)) {
+                errors.add(new FieldError(name, "gives " + property + " a second, different value (also in '"
+                        + sourceOf.get(property) + "')"));
+            } else {
+                values.put(property, value);
+                sourceOf.put(property, name);
+            }
+        }
+
+        Operation operation = decideOperation(operationText, id, collectionExport, errors);
+        String targetId = operation == Operation.UPDATE ? id : null;
+        String sourceId = operation == Operation.CREATE ? id : null;
+
+        ObjectNode payload = json.createObjectNode();
+        payload.put("@odata.type", EntitySchema.ODATA_TYPE);
+        for (EntitySchema.Property p : schema.properties().values()) {
+            JsonNode value = values.get(p.name());
+            if (value == null || ColumnResolver.ID.equals(p.name())) {
+                continue;
+            }
+            convert(p, value, sourceOf.get(p.name()), errors).ifPresent(v -> payload.set(p.name(), v));
+        }
+        if (operation == Operation.CREATE) {
+            for (String required : List.of("action", "requestDateTime")) {
+                if (!values.containsKey(required)) {
+                    errors.add(new FieldError(required, "is required to create a record and is missing or empty"));
+                }
+            }
+        }
+        if (operation == Operation.UPDATE && values.isEmpty()) {
+            errors.add(new FieldError("record", "nothing to update: no property is given besides the id"));
+        }
+        return new MappedRecord(operation, targetId, sourceId, errors.isEmpty() ? payload : null, errors, unknown);
+    }
+
+    private static Operation decideOperation(String text, String id, boolean collectionExport, List<FieldError> errors) {
+        Operation operation;
+        if (text != null) {
+            switch (text.toLowerCase(Locale.ROOT)) {
+                case "create" -> operation = Operation.CREATE;
+                case "update" -> operation = Operation.UPDATE;
+                default -> {
+                    errors.add(new FieldError(ColumnResolver.OPERATION, "'" + text + "' is not create or update"));
+                    operation = id != null && !collectionExport ? Operation.UPDATE : Operation.CREATE;
+                }
+            }
+        } else {
+            operation = id != null && !collectionExport ? Operation.UPDATE : Operation.CREATE;
+        }
+        if (operation == Operation.UPDATE && id == null) {
+            errors.add(new FieldError(ColumnResolver.ID, "an update needs the id of the record to change"));
+        }
+        return operation;
+    }
+
+    private Optional<JsonNode> convert(EntitySchema.Property p, JsonNode value, String source, List<FieldError> errors) {
+        switch (p.kind()) {
+            case KEY_VALUE_LIST -> {
+                return keyValues(value, source, errors);
+            }
+            case ENUM, DATE_TIME, STRING -> {
+                if (!value.isValueNode()) {
+                    errors.add(new FieldError(source, "expected a single value, got " + value.getNodeType().name().toLowerCase(Locale.ROOT)));
+                    return Optional.empty();
+                }
+            }
+            default -> throw new IllegalStateException(p.kind().name());
+        }
+        String text = value.asText().trim();
+        if (p.kind() == EntitySchema.Kind.ENUM) {
+            Optional<String> member = enums.member(p.name(), text);
+            if (member.isEmpty()) {
+                errors.add(new FieldError(source, "'" + text + "' is not a valid " + p.name() + " (expected "
+                        + EnumValues.describeMembers(p.members()) + ")"));
+                return Optional.empty();
+            }
+            if (member.get().equals(schema.sentinel())) {
+                errors.add(new FieldError(source, "'" + member.get() + "' is Graph's placeholder for an action the "
+                        + "exporting client did not ask for (send Prefer: include-unknown-enum-members when exporting); "
+                        + "the real action is unknown"));
+                return Optional.empty();
+            }
+            return Optional.of(json.getNodeFactory().textNode(member.get()));
+        }
+        if (p.kind() == EntitySchema.Kind.DATE_TIME) {
+            Optional<String> iso = dateTimes.toGraph(text);
+            if (iso.isEmpty()) {
+                errors.add(new FieldError(source, "'" + text + "' is not a date-time (use ISO 8601 such as "
+                        + "2025-01-15T15:04:05Z, or M/d/yyyy h:mm:ss AM/PM)"));
+                return Optional.empty();
+            }
+            return Optional.of(json.getNodeFactory().textNode(iso.get()));
+        }
+        return Optional.of(json.getNodeFactory().textNode(text));
+    }
+
+    /** deviceActionDetails: a JSON array of {key,value}, a JSON object, or {@code key=value;key=value} text. */
+    private Optional<JsonNode> keyValues(JsonNode value, String source, List<FieldError> errors) {
+        JsonNode node = value;
+        if (value.isTextual()) {
+            String text = value.asText().trim();
+            if (text.startsWith("[") || text.startsWith("{")) {
+                try {
+                    node = json.readTree(text);
+                } catch (Exception e) {
+                    errors.add(new FieldError(source, "is not valid JSON: " + e.getMessage().lines().findFirst().orElse("")));
+                    return Optional.empty();
+                }
+            } else {
+                ArrayNode pairs = json.createArrayNode();
+                for (String part : text.split(";")) {
+                    if (part.isBlank()) {
+                        continue;
+                    }
+                    int eq = part.indexOf('=');
+                    if (eq <= 0) {
+                        errors.add(new FieldError(source, "'" + part.trim() + "' is not key=value"));
+                        return Optional.empty();
+                    }
+                    pairs.add(pair(part.substring(0, eq).trim(), part.substring(eq + 1).trim()));
+                }
+                return pairs.isEmpty() ? Optional.empty() : Optional.of(pairs);
+            }
+        }
+        ArrayNode pairs = json.createArrayNode();
+        if (node.isObject()) {
+            node.fields().forEachRemaining(e -> pairs.add(pair(e.getKey(), e.getValue().asText())));
+        } else if (node.isArray()) {
+            for (JsonNode item : node) {
+                JsonNode key = item.get("key") != null ? item.get("key") : item.get("name");
+                if (!item.isObject() || key == null || !key.isValueNode()) {
+                    errors.add(new FieldError(source, "each entry must be an object with a key and a value"));
+                    return Optional.empty();
+                }
+                JsonNode v = item.get("value");
+                pairs.add(pair(key.asText(), v == null || v.isNull() ? null : v.asText()));
+            }
+        } else {
+            errors.add(new FieldError(source, "expected a list of key/value pairs"));
+            return Optional.empty();
+        }
+        return pairs.isEmpty() ? Optional.empty() : Optional.of(pairs);
+    }
+
+    private ObjectNode pair(String key, String value) {
+        ObjectNode pair = json.createObjectNode();
+        pair.put("key", key);
+        pair.put("value", value);
+        return pair;
+    }
+
+    private static boolean isEmpty(JsonNode value) {
+        return value == null || value.isNull() || value.isMissingNode()
+                || (value.isTextual() && value.asText().isBlank());
+    }
+}

@@ -1,0 +1,31 @@
+package io.github.raaetl.outcome;
+
+/**
+ * One row of the results file.
+ *
+ * @param record          1-based record number in the input
+ * @param outcome         where the record ended
+ * @param httpStatus      the last HTTP status, or 0 when nothing was sent or nothing answered
+ * @param id              the record's id in Graph (new id for a create, the patched id for an update)
+ * @param attempts        HTTP requests made for this record
+ * @param requestId       Graph's request-id of the last response
+ * @param clientRequestId the client-request-id we sent last
+ * @param message         why, for anything but a clean success
+ * @param operation       create or update, when known
+ * @param sourceId        the id the record carried from a source tenant, for traceability
+ */
+public record RecordResult(long record, Outcome outcome, int httpStatus, String id, int attempts, String requestId,
+                           String clientRequestId, String message, String operation, String sourceId) {
+
+    public static final String[] HEADER = {"record", "outcome", "httpStatus", "id", "attempts", "requestId",
+            "clientRequestId", "message", "operation", "sourceId"};
+
+    public Object[] row() {
+        return new Object[]{record, outcome.label(), httpStatus == 0 ? "" : httpStatus, nz(id), attempts, nz(requestId),
+                nz(clientRequestId), nz(message), nz(operation), nz(sourceId)};
+    }
+
+    private static String nz(String s) {
+        return s == null ? "" : s;
+    }
+}

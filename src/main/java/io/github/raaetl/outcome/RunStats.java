@@ -1,0 +1,58 @@
+package io.github.raaetl.outcome;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Totals over the whole run, for the closing log line and the --once exit code. */
+public final class RunStats {
+
+    /** Every record was created or updated (or, in --dry-run, is valid). */
+    public static final int EXIT_OK = 0;
+    /** A configuration or start-up error. */
+    public static final int EXIT_CONFIG = 1;
+    /** Some record ended invalid, rejected or retry, or a file could not be read. */
+    public static final int EXIT_INCOMPLETE = 2;
+
+    private final Map<String, Long> totals = new LinkedHashMap<>();
+    private int files;
+    private int failedFiles;
+    private long records;
+
+    public synchronized void add(FileSummary summary) {
+        files++;
+        records += summary.records();
+        if (summary.failure() != null) {
+            failedFiles++;
+        }
+        summary.counts().forEach((k, v) -> totals.merge(k, v, Long::sum));
+    }
+
+    /** A file that could not be read at all. */
+    public synchronized void addUnreadable() {
+        files++;
+        failedFiles++;
+    }
+
+    public synchronized int exitCode() {
+        long notDelivered = totals.getOrDefault(Outcome.INVALID.label(), 0L)
+                + totals.getOrDefault(Outcome.REJECTED.label(), 0L)
+                + totals.getOrDefault(Outcome.RETRY.label(), 0L);
+        return notDelivered == 0 && failedFiles == 0 ? EXIT_OK : EXIT_INCOMPLETE;
+    }
+
+    public synchronized int files() {
+        return files;
+    }
+
+    public synchronized int failedFiles() {
+        return failedFiles;
+    }
+
+    public synchronized long records() {
+        return records;
+    }
+
+    public synchronized Map<String, Long> totals() {
+        return new LinkedHashMap<>(totals);
+    }
+}

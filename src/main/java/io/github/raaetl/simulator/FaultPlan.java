@@ -1,0 +1,71 @@
+package io.github.raaetl.simulator;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Faults the simulator injects: scripted rules (answer requests whose body contains some text with a given
+ * status, a number of times) for tests, and random throttling or 5xx at a percentage for rehearsals and
+ * benchmarks.
+ */
+public final class FaultPlan {
+
+    /** An injected answer. {@code retryAfter} is sent as the Retry-After header when not null. */
+    public record Fault(int status, String retryAfter) {
+    }
+
+    private record Rule(String method, String bodyContains, Fault fault, AtomicInteger remaining) {
+        boolean matches(String m, String body) {
+            return (method == null || method.equalsIgnoreCase(m))
+                    && (bodyContains == null || (body != null && body.contains(bodyContains)));
+        }
+    }
+
+    private final List<Rule> rules = new CopyOnWriteArrayList<>();
+    private volatile int throttlePercent;
+    private volatile int errorPercent;
+    private volatile String retryAfter = "1";
+
+    /**
+     * Answers the next {@code times} requests (any method when null) whose body contains {@code bodyContains}
+     * (any body when null) with {@code status}; {@code times} &lt; 0 means for ever.
+     */
+    public FaultPlan add(String method, String bodyContains, int status, String retryAfter, int times) {
+        rules.add(new Rule(method, bodyContains, new Fault(status, retryAfter), new AtomicInteger(times)));
+        return this;
+    }
+
+    public FaultPlan random(int throttlePercent, int errorPercent, String retryAfter) {
+        this.throttlePercent = throttlePercent;
+        this.errorPercent = errorPercent;
+        this.retryAfter = retryAfter;
+        return this;
+    }
+
+    public void clear() {
+        rules.clear();
+        throttlePercent = 0;
+        errorPercent = 0;
+    }
+
+    Fault next(String method, String body) {
+        for (Rule rule : rules) {
+            if (rule.matches(method, body)) {
+                int left = rule.remaining().getAndUpdate(n -> n > 0 ? n - 1 : n);
+                if (left != 0) {
+                    return rule.fault();
+                }
+            }
+        }
+        int roll = ThreadLocalRandom.current().nextInt(100);
+        if (roll < throttlePercent) {
+            return new Fault(429, retryAfter);
+        }
+        if (roll < throttlePercent + errorPercent) {
+            return new Fault(503, retryAfter);
+        }
+        return null;
+    }
+}
