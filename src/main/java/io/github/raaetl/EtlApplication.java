@@ -41,6 +41,14 @@ public final class EtlApplication {
      * @param overrides properties that win over every other source (tests use them)
      */
     public static int run(String[] args, Map<String, String> overrides) {
+        return run(args, overrides, main -> { });
+    }
+
+    /**
+     * As {@link #run(String[], Map)}, handing the Camel Main to {@code started} before it runs, so a caller
+     * (a test of the watching mode) can stop it with {@link Main#completed()}.
+     */
+    public static int run(String[] args, Map<String, String> overrides, java.util.function.Consumer<Main> started) {
         Map<String, String> props = new LinkedHashMap<>();
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
@@ -84,6 +92,7 @@ public final class EtlApplication {
         main.setDefaultPropertyPlaceholderLocation(
                 "classpath:application.properties;optional=true,file:application.properties;optional=true");
         props.forEach(main::addOverrideProperty);
+        started.accept(main);
         try {
             main.run();
         } catch (Exception e) {

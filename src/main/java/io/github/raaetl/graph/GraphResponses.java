@@ -61,9 +61,10 @@ public final class GraphResponses {
         if (header == null || header.isBlank()) {
             return null;
         }
-        String value = header.split(",")[0].trim();
+        String value = header.trim();
         try {
-            double seconds = Double.parseDouble(value);
+            // a proxy may have joined repeated headers with commas: take the first value
+            double seconds = Double.parseDouble(value.split(",")[0].trim());
             return seconds < 0 ? null : Math.round(seconds * 1000);
         } catch (NumberFormatException notSeconds) {
             try {

@@ -86,6 +86,7 @@ public final class GraphSimulator implements AutoCloseable {
     private final Set<String> staticTokens = ConcurrentHashMap.newKeySet();
     private final Deque<Seen> seen = new ArrayDeque<>();
     private volatile long latencyMillis;
+    private final java.util.concurrent.atomic.AtomicInteger expireAfter = new java.util.concurrent.atomic.AtomicInteger(-1);
 
     private GraphSimulator(Options options, EntitySchema schema) throws IOException {
         this.options = options;
@@ -140,6 +141,11 @@ public final class GraphSimulator implements AutoCloseable {
     /** Every issued token expires now, as if the run outlived them. */
     public void expireAllTokens() {
         tokens.replaceAll((t, at) -> Instant.EPOCH);
+    }
+
+    /** After this many more authorised Graph requests, every token issued so far expires (a token that dies mid-run). */
+    public void expireTokensAfter(int requests) {
+        expireAfter.set(requests);
     }
 
     public int tokensIssued() {
@@ -507,6 +513,9 @@ public final class GraphSimulator implements AutoCloseable {
         String token = auth.substring(7);
         if (staticTokens.contains(token)) {
             return null;
+        }
+        if (expireAfter.get() >= 0 && expireAfter.getAndDecrement() == 0) {
+            expireAllTokens();
         }
         Instant expires = tokens.get(token);
         if (expires == null) {
