@@ -1,0 +1,148 @@
+package io.github.raaetl.e2e;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.raaetl.simulator.GraphSimulator;
+import org.junit.jupiter.api.Test;
+
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Transient failures, Retry-After, exhausted attempts and the retry file, tokens that expire: end to end. */
+class RetryEndToEndTest extends EndToEndSupport {
+
+    private static final String TWO_RECORDS = """
+            action,deviceDisplayName,requestDateTime
+            wipe,PC-THROTTLED,2025-01-15T10:00:00Z
+            lock,PC-FINE,2025-01-15T10:00:00Z
+            """;
+
+    @Test
+    void throttledWithRetryAfterThenSucceeds() throws Exception {
+        sim.faults().add("POST", "PC-THROTTLED", 429, "1.5", 1);
+        drop("throttled.csv", TWO_RECORDS);
+        long start = System.nanoTime();
+        assertThat(runOnce("graph.retry-base-delay-ms", "5")).isZero();
+        long millis = (System.nanoTime() - start) / 1_000_000;
+
+        List<Map<String, String>> rows = assertAccounted("throttled", 2);
+        assertThat(rows.get(0).get("outcome")).isEqualTo("created");
+        assertThat(rows.get(0).get("attempts")).isEqualTo("2");
+        assertThat(rows.get(1).get("attempts")).isEqualTo("1");
+        // the server's Retry-After (1.5 s) was waited, not the 5 ms backoff
+        assertThat(millis).isGreaterThanOrEqualTo(1500);
+        List<GraphSimulator.Seen> throttledCalls = sim.seen().stream()
+                .filter(s -> s.body().contains("PC-THROTTLED")).toList();
+        assertThat(throttledCalls).extracting(GraphSimulator.Seen::status).containsExactly(429, 201);
+        assertThat(throttledCalls.get(0).clientRequestId()).isNotEqualTo(throttledCalls.get(1).clientRequestId());
+        assertThat(rows.get(0).get("clientRequestId")).isEqualTo(throttledCalls.get(1).clientRequestId());
+        assertThat(sim.records()).hasSize(2);
+    }
+
+    @Test
+    void exhaustedAttemptsGoToARetryFileThatSucceedsWhenDroppedBack() throws Exception {
+        sim.faults().add("POST", "PC-THROTTLED", 503, null, 3);
+        drop("batch.csv", TWO_RECORDS);
+        assertThat(runOnce("graph.max-attempts", "3")).isEqualTo(2);
+
+        List<Map<String, String>> rows = assertAccounted("batch", 2);
+        assertThat(rows.get(0).get("outcome")).isEqualTo("retry");
+        assertThat(rows.get(0).get("attempts")).isEqualTo("3");
+        assertThat(rows.get(0).get("httpStatus")).isEqualTo("503");
+        assertThat(rows.get(0).get("message")).contains("gave up after 3 attempt(s)").contains("ServiceUnavailable");
+        assertThat(rows.get(1).get("outcome")).isEqualTo("created");
+
+        Path retryFile = out.resolve("retries/batch.retry.csv");
+        assertThat(Files.readString(retryFile)).isEqualTo(
+                "action,deviceDisplayName,requestDateTime\r\nwipe,PC-THROTTLED,2025-01-15T10:00:00Z\r\n");
+
+        Files.copy(retryFile, inbox.resolve(retryFile.getFileName()));
+        assertThat(runOnce()).isZero();
+        assertThat(assertAccounted("batch.retry", 1).get(0).get("outcome")).isEqualTo("created");
+        assertThat(sim.records()).extracting(r -> r.get("deviceDisplayName").asText())
+                .containsExactlyInAnyOrder("PC-FINE", "PC-THROTTLED");
+    }
+
+    @Test
+    void serverErrorsWithoutRetryAfterBackOffAndPermanentErrorsAreNotRetried() throws Exception {
+        sim.faults().add("POST", "PC-THROTTLED", 500, null, 2).add("POST", "PC-FINE", 403, null, 1);
+        drop("mixed.json", """
+                [{"action":"wipe","deviceDisplayName":"PC-THROTTLED","requestDateTime":"2025-01-15T10:00:00Z"},
+                 {"action":"lock","deviceDisplayName":"PC-FINE","requestDateTime":"2025-01-15T10:00:00Z"}]
+                """);
+        assertThat(runOnce("graph.max-attempts", "4")).isEqualTo(2);
+        List<Map<String, String>> rows = assertAccounted("mixed", 2);
+        assertThat(rows.get(0).get("outcome")).isEqualTo("created");
+        assertThat(rows.get(0).get("attempts")).isEqualTo("3");
+        assertThat(rows.get(1).get("outcome")).isEqualTo("rejected");
+        assertThat(rows.get(1).get("attempts")).isEqualTo("1");
+        assertThat(rows.get(1).get("httpStatus")).isEqualTo("403");
+        var rejected = new ObjectMapper().readTree(out.resolve("rejected/mixed.rejected.json").toFile());
+        assertThat(rejected).hasSize(1);
+        assertThat(rejected.get(0).get("deviceDisplayName").asText()).isEqualTo("PC-FINE");
+    }
+
+    @Test
+    void noResponseAtAllIsTransientAndEndsInTheRetryFile() throws Exception {
+        int closedPort;
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closedPort = s.getLocalPort();
+        }
+        drop("offline.jsonl", "{\"action\":\"wipe\",\"requestDateTime\":\"2025-01-15T10:00:00Z\"}\n");
+        // the token still comes from the simulator; Graph itself is unreachable
+        assertThat(runOnce("graph.base-url", "http://127.0.0.1:" + closedPort + "/beta")).isEqualTo(2);
+        Map<String, String> row = assertAccounted("offline", 1).get(0);
+        assertThat(row.get("outcome")).isEqualTo("retry");
+        assertThat(row.get("attempts")).isEqualTo("3");
+        assertThat(row.get("message")).contains("no response");
+        assertThat(Files.readString(out.resolve("retries/offline.retry.jsonl")))
+                .isEqualTo("{\"action\":\"wipe\",\"requestDateTime\":\"2025-01-15T10:00:00Z\"}\n");
+    }
+
+    @Test
+    void tokenThatExpiresMidRunIsRefreshedOnce() throws Exception {
+        StringBuilder csv = new StringBuilder("action,deviceDisplayName,requestDateTime\n");
+        for (int i = 1; i <= 6; i++) {
+            csv.append("wipe,PC-").append(i).append(",2025-01-15T10:00:00Z\n");
+        }
+        drop("long-run.csv", csv.toString());
+        sim.expireTokensAfter(3);
+        assertThat(runOnce()).isZero();
+        List<Map<String, String>> rows = assertAccounted("long-run", 6);
+        assertThat(rows).allMatch(r -> r.get("outcome").equals("created"));
+        assertThat(rows.get(3).get("attempts")).isEqualTo("2");
+        assertThat(rows.stream().filter(r -> !r.get("attempts").equals("1")).count()).isEqualTo(1);
+        assertThat(sim.tokensIssued()).isEqualTo(2);
+        List<String> tokens = sim.seen().stream().map(GraphSimulator.Seen::authorization).distinct().toList();
+        assertThat(tokens).hasSize(2);
+        assertThat(sim.seen()).extracting(GraphSimulator.Seen::status).containsExactly(201, 201, 201, 401, 201, 201, 201);
+    }
+
+    @Test
+    void staticTokenThatIsRefusedIsRejectedNotRetriedForever() throws Exception {
+        sim.allowStaticToken("good-static-token");
+        drop("static.csv", TWO_RECORDS);
+        assertThat(runOnce("graph.tenant-id", "", "graph.client-id", "", "graph.client-secret", "",
+                "graph.token", "good-static-token")).isZero();
+        assertThat(assertAccounted("static", 2)).allMatch(r -> r.get("outcome").equals("created"));
+
+        drop("refused.csv", TWO_RECORDS);
+        assertThat(runOnce("graph.tenant-id", "", "graph.client-id", "", "graph.client-secret", "",
+                "graph.token", "revoked-static-token")).isEqualTo(2);
+        List<Map<String, String>> rows = assertAccounted("refused", 2);
+        assertThat(rows).allMatch(r -> r.get("outcome").equals("rejected") && r.get("httpStatus").equals("401"));
+        assertThat(rows.get(0).get("message")).startsWith("InvalidAuthenticationToken");
+        // the token never reaches any output
+        for (String dir : List.of("results", "rejected")) {
+            for (String f : names(out.resolve(dir))) {
+                assertThat(Files.readString(out.resolve(dir).resolve(f))).doesNotContain("good-static-token", "revoked-static-token");
+            }
+        }
+        assertThat(rows.stream().map(r -> r.get("attempts")).collect(Collectors.toSet())).containsExactly("1");
+    }
+}
