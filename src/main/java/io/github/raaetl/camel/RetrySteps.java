@@ -38,7 +38,7 @@ public final class RetrySteps implements Processor {
             return;
         }
         Long retryAfter = e instanceof TransientGraphException t ? t.retryAfterMillis() : null;
-        if (d.verdict() == null) {
+        if (d.verdict() == null && d.lastFailure() == null) {
             d.failed(e == null ? "unknown failure" : e.getClass().getSimpleName() + ": " + e.getMessage());
         }
         String why = d.verdict() != null ? d.verdict().status() + " " + d.verdict().message() : d.lastFailure();
@@ -47,7 +47,7 @@ public final class RetrySteps implements Processor {
             exchange.getMessage().setHeader(Exchange.REDELIVERY_DELAY, delay);
             LOG.info("{} record {}: attempt {} of {} failed ({}); retrying in {} ms{}", fileName(exchange),
                     recordNumber(exchange), d.attempts(), policy.maxAttempts(), why, delay,
-                    retryAfter != null ? " (Retry-After)" : "");
+                    retryAfter != null && retryAfter > 0 ? " (Retry-After)" : "");
         } else {
             LOG.warn("{} record {}: attempt {} of {} failed ({}); giving up, the record goes to the retry file",
                     fileName(exchange), recordNumber(exchange), d.attempts(), policy.maxAttempts(), why);

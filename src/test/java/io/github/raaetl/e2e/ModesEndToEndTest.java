@@ -1,0 +1,190 @@
+package io.github.raaetl.e2e;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.raaetl.EtlApplication;
+import org.apache.camel.main.Main;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** --once exit codes, the watching mode, settings from the environment, and the embedded simulator on the samples. */
+class ModesEndToEndTest extends EndToEndSupport {
+
+    private static final String GOOD = "action,requestDateTime\nwipe,2025-01-15T10:00:00Z\n";
+
+    @Test
+    void onceExitsZeroWhenEveryRecordIsDeliveredAndTwoOtherwise() throws Exception {
+        drop("ok.csv", GOOD);
+        assertThat(runOnce()).isZero();
+        drop("bad.csv", "action,requestDateTime\nteleport,2025-01-15T10:00:00Z\n");
+        assertThat(runOnce()).isEqualTo(2);
+        assertThat(runOnce()).as("an empty inbox is a clean run").isZero();
+    }
+
+    @Test
+    void configurationErrorsExitOne() throws Exception {
+        drop("ok.csv", GOOD);
+        assertThat(runOnce("graph.client-secret", "")).isEqualTo(1);
+        assertThat(runOnce("etl.csv.delimiter", "pipe")).isEqualTo(1);
+        assertThat(runOnce("graph.max-attempts", "zero")).isEqualTo(1);
+        assertThat(runOnce("graph.client-secret", "not-the-secret")).isEqualTo(1);
+        assertThat(runOnce("etl.value-aliases", "action.Nuke=selfDestruct")).isEqualTo(1);
+        assertThat(EtlApplication.run(new String[]{"--bogus"}, props())).isEqualTo(1);
+        // nothing was processed by the runs that could not start
+        assertThat(names(inbox)).containsExactly("ok.csv");
+        assertThat(sim.seen()).isEmpty();
+    }
+
+    @Test
+    void realProcessReadsSettingsFromTheEnvironmentAndExitsWithTheCode() throws Exception {
+        drop("env.csv", GOOD);
+        Map<String, String> env = new TreeMap<>();
+        env.put("ETL_INBOX", inbox.toString());
+        env.put("ETL_OUTPUT", out.toString());
+        env.put("ETL_POLL_DELAY_MS", "100");
+        env.put("ETL_READ_LOCK_MIN_AGE_MS", "0");
+        env.put("GRAPH_BASE_URL", sim.graphBaseUrl());
+        env.put("GRAPH_LOGIN_URL", sim.loginUrl());
+        env.put("AZURE_TENANT_ID", sim.options().tenantId());
+        env.put("AZURE_CLIENT_ID", sim.options().clientId());
+        env.put("AZURE_CLIENT_SECRET", sim.options().clientSecret());
+        Result ok = java(env, "--once");
+        assertThat(ok.exit).as(ok.output).isZero();
+        assertThat(assertAccounted("env", 1).get(0).get("outcome")).isEqualTo("created");
+        assertThat(ok.output).contains("Run complete: 1 file(s), 1 record(s)").doesNotContain(sim.options().clientSecret());
+
+        env.put("AZURE_CLIENT_SECRET", "wrong-secret-123");
+        Result wrong = java(env, "--once");
+        assertThat(wrong.exit).isEqualTo(1);
+        assertThat(wrong.output).contains("AADSTS7000215").doesNotContain("wrong-secret-123");
+    }
+
+    private record Result(int exit, String output) {
+    }
+
+    private Result java(Map<String, String> env, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), EtlApplication.class.getName()));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().keySet().removeIf(k -> k.startsWith("ETL_") || k.startsWith("GRAPH_") || k.startsWith("AZURE_"));
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        byte[] output = p.getInputStream().readAllBytes();
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        return new Result(p.exitValue(), new String(output, StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void watchingModePicksUpFilesOnlyOnceCompletelyWritten() throws Exception {
+        AtomicReference<Main> main = new AtomicReference<>();
+        AtomicInteger exit = new AtomicInteger(-1);
+        Thread app = new Thread(() -> exit.set(EtlApplication.run(new String[0],
+                props("etl.read-lock-min-age-ms", "400", "etl.read-lock-check-interval-ms", "100"), main::set)));
+        app.start();
+        try {
+            waitFor(() -> main.get() != null && main.get().getCamelContext() != null
+                    && main.get().getCamelContext().isStarted(), 20_000);
+            Path slow = inbox.resolve("slow.csv");
+            try (OutputStream o = Files.newOutputStream(slow)) {
+                o.write("action,deviceDisplayName,requestDateTime\n".getBytes(StandardCharsets.UTF_8));
+                for (int i = 1; i <= 5; i++) {
+                    o.write(("wipe,PC-" + i + ",2025-01-15T10:00:00Z\n").getBytes(StandardCharsets.UTF_8));
+                    o.flush();
+                    Thread.sleep(150); // a slow copy: never 400 ms without a change
+                }
+            }
+            Path results = out.resolve("results/slow.results.csv");
+            waitFor(() -> Files.exists(results), 20_000);
+            assertThat(assertAccounted("slow", 5)).allMatch(r -> r.get("outcome").equals("created"));
+
+            drop("second.json", "{\"action\":\"lock\",\"requestDateTime\":\"2025-01-15T10:00:00Z\"}");
+            waitFor(() -> Files.exists(out.resolve("results/second.results.csv")), 20_000);
+            assertThat(sim.records()).hasSize(6);
+            assertThat(app.isAlive()).as("still watching").isTrue();
+        } finally {
+            main.get().completed();
+            app.join(20_000);
+        }
+        assertThat(app.isAlive()).isFalse();
+        assertThat(exit.get()).isZero();
+    }
+
+    private static void waitFor(java.util.function.BooleanSupplier condition, long millis) throws InterruptedException {
+        long end = System.currentTimeMillis() + millis;
+        while (!condition.getAsBoolean()) {
+            if (System.currentTimeMillis() > end) {
+                throw new AssertionError("condition not met within " + millis + " ms");
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    @Test
+    void withNothingConfiguredTheSamplesGoToTheEmbeddedSimulatorAndStayUntouched() throws Exception {
+        Path samples = Path.of("samples").toAbsolutePath();
+        Map<String, String> before = hashes(samples);
+        Map<String, String> p = props("graph.base-url", null, "graph.login-url", null, "graph.tenant-id", "",
+                "graph.client-id", "", "graph.client-secret", "");
+        p.remove("etl.inbox");
+        int exit = EtlApplication.run(new String[]{"--once", "--keep-input", "--inbox", samples.toString()}, p);
+        assertThat(exit).isEqualTo(2); // the samples hold invalid rows on purpose
+        assertThat(hashes(samples)).isEqualTo(before);
+        assertThat(sim.seen()).as("the test simulator was not used").isEmpty();
+
+        ObjectMapper json = new ObjectMapper();
+        JsonNode summary = json.readTree(out.resolve("results/device-actions.summary.json").toFile());
+        assertThat(summary.get("simulator").asBoolean()).isTrue();
+        assertThat(summary.get("target").asText()).contains("EMBEDDED GRAPH SIMULATOR");
+        assertThat(summary.get("counts").toString()).isEqualTo("{\"created\":6,\"updated\":0,\"invalid\":3,\"rejected\":0,\"retry\":0}");
+        assertThat(json.readTree(out.resolve("results/tenant-export.summary.json").toFile()).get("counts").toString())
+                .isEqualTo("{\"created\":3,\"updated\":0,\"invalid\":1,\"rejected\":0,\"retry\":0}");
+        assertThat(json.readTree(out.resolve("results/status-updates.summary.json").toFile()).get("counts").toString())
+                .isEqualTo("{\"created\":2,\"updated\":0,\"invalid\":0,\"rejected\":1,\"retry\":0}");
+        assertAccounted("device-actions", 9);
+        assertAccounted("tenant-export", 4);
+        assertAccounted("status-updates", 3);
+    }
+
+    private static Map<String, String> hashes(Path dir) throws Exception {
+        Map<String, String> out = new TreeMap<>();
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path f : files.toList()) {
+                out.put(f.getFileName().toString(), HexFormat.of().formatHex(
+                        MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(f))));
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void systemPropertiesOverrideTheFile() throws IOException {
+        drop("sys.csv", GOOD);
+        Map<String, String> p = props();
+        String outDir = p.remove("etl.output");
+        System.setProperty("etl.output", outDir);
+        try {
+            assertThat(EtlApplication.run(new String[]{"--once"}, p)).isZero();
+        } finally {
+            System.clearProperty("etl.output");
+        }
+        assertThat(assertAccounted("sys", 1).get(0).get("outcome")).isEqualTo("created");
+    }
+}
