@@ -46,6 +46,7 @@ public final class RecordMapper {
         }
         Map<String, JsonNode> values = new LinkedHashMap<>();
         Map<String, String> sourceOf = new LinkedHashMap<>();
+        Map<String, String> columnOf = new LinkedHashMap<>(); // property -> source column, even when empty
         String id = null;
         String operationText = null;
         for (Map.Entry<String, JsonNode> e : record.fields().entrySet()) {
@@ -65,6 +66,7 @@ public final class RecordMapper {
                 continue;
             }
             String property = target.get();
+            columnOf.putIfAbsent(property, name);
             if (property.isEmpty() || isEmpty(value)) {
                 continue;
             }
@@ -97,7 +99,10 @@ public final class RecordMapper {
         if (operation == Operation.CREATE) {
             for (String required : List.of("action", "requestDateTime")) {
                 if (!values.containsKey(required)) {
-                    errors.add(new FieldError(required, "is required to create a record and is missing or empty"));
+                    String column = columnOf.get(required);
+                    errors.add(column == null
+                            ? new FieldError(required, "is required to create a record and there is no such column")
+                            : new FieldError(column, "is empty, but " + required + " is required to create a record"));
                 }
             }
         }

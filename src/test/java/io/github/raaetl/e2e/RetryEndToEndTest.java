@@ -69,6 +69,18 @@ class RetryEndToEndTest extends EndToEndSupport {
     }
 
     @Test
+    void httpClientsOwnHiddenRetryIsOffSoCamelsPolicyIsTheOnlyOne() throws Exception {
+        // HttpClient 5 would silently re-send a 503 with Retry-After once; with one attempt allowed we must see one request
+        sim.faults().add("POST", null, 503, "0", 1);
+        drop("once.jsonl", "{\"action\":\"wipe\",\"requestDateTime\":\"2025-01-15T10:00:00Z\"}\n");
+        assertThat(runOnce("graph.max-attempts", "1")).isEqualTo(2);
+        assertThat(sim.seen()).hasSize(1);
+        Map<String, String> row = assertAccounted("once", 1).get(0);
+        assertThat(row.get("outcome")).isEqualTo("retry");
+        assertThat(row.get("attempts")).isEqualTo("1");
+    }
+
+    @Test
     void serverErrorsWithoutRetryAfterBackOffAndPermanentErrorsAreNotRetried() throws Exception {
         sim.faults().add("POST", "PC-THROTTLED", 500, null, 2).add("POST", "PC-FINE", 403, null, 1);
         drop("mixed.json", """

@@ -131,6 +131,11 @@ class RecordMapperTest {
     void createNeedsActionAndRequestDateTime() {
         MappedRecord m = mapper.map(csv("deviceDisplayName", "PC"), false);
         assertThat(m.errors()).extracting(FieldError::field).containsExactly("action", "requestDateTime");
+        MappedRecord emptyDate = mapper.map(csv("Action", "wipe", "Date/time", " "), false);
+        assertThat(emptyDate.errors()).singleElement().satisfies(e -> {
+            assertThat(e.field()).isEqualTo("Date/time");
+            assertThat(e.reason()).isEqualTo("is empty, but requestDateTime is required to create a record");
+        });
     }
 
     @Test
