@@ -92,13 +92,24 @@ public final class EtlConfiguration implements CamelConfiguration {
             tokens.token(); // preflight: a wrong secret or tenant stops the app now, with Entra's reason
         }
 
+        OutputDirs dirs = new OutputDirs(s.output());
+        try {
+            dirs.create();
+        } catch (java.io.IOException e) {
+            throw new EtlSettings.InvalidSettingException("etl.output: cannot create the output folders under "
+                    + dirs.root() + ": " + e);
+        }
+        if (!java.nio.file.Files.isWritable(dirs.results())) {
+            throw new EtlSettings.InvalidSettingException("etl.output: " + dirs.root() + " is not writable");
+        }
+
         ColumnResolver columns = new ColumnResolver(schema, s.columnAliases());
         RecordMapper mapper = new RecordMapper(schema, columns, new EnumValues(schema, s.valueAliases()),
                 new DateTimes(s.timeZone(), s.dateTimeFormats()), json);
         GraphRequests requests = new GraphRequests(target, json);
 
         registry.bind("inboxSteps", new InboxSteps(new RecordReaders(s.csvDelimiter(), json), columns,
-                new OutputDirs(s.output()), target, s.dryRun(), stats, json, clock));
+                dirs, target, s.dryRun(), stats, json, clock));
         registry.bind("recordSteps", new RecordSteps(mapper, requests, json));
         registry.bind("graphSteps", new GraphSteps(requests, new GraphResponses(json, clock), tokens));
         registry.bind("retrySteps", new RetrySteps(new RetryPolicy(s.maxAttempts(), s.retryBaseDelayMillis(),

@@ -70,6 +70,7 @@ public final class CsvRecordReader implements RecordReader {
             } catch (UncheckedIOException | IllegalStateException e) {
                 throw new UnreadableFileException("the header row cannot be parsed: " + rootMessage(e), e);
             }
+            checkHeader(header);
             CsvRecordReader csv = new CsvRecordReader(parser, SourceLayout.csv(d, header));
             csv.advance();
             if (csv.readBreak != null) {
@@ -81,6 +82,22 @@ public final class CsvRecordReader implements RecordReader {
         } catch (IOException | UnreadableFileException | RuntimeException e) {
             reader.close();
             throw e;
+        }
+    }
+
+    /** Two columns with one name would silently lose one of them: refuse the file instead. */
+    private static void checkHeader(List<String> header) throws UnreadableFileException {
+        Map<String, Integer> seen = new LinkedHashMap<>();
+        for (int i = 0; i < header.size(); i++) {
+            String name = header.get(i).trim();
+            if (name.isEmpty()) {
+                continue;
+            }
+            Integer first = seen.putIfAbsent(name, i + 1);
+            if (first != null) {
+                throw new UnreadableFileException("column '" + name + "' appears twice in the header (columns " + first
+                        + " and " + (i + 1) + ")");
+            }
         }
     }
 
@@ -130,7 +147,14 @@ public final class CsvRecordReader implements RecordReader {
             }
             Map<String, JsonNode> fields = new LinkedHashMap<>();
             for (int i = 0; i < Math.min(cells.size(), header.size()); i++) {
-                fields.put(header.get(i), TextNode.valueOf(cells.get(i)));
+                String name = header.get(i);
+                if (name.isBlank()) {
+                    if (cells.get(i).isBlank()) {
+                        continue; // an unnamed, empty column (a trailing delimiter): nothing to say
+                    }
+                    name = "(column " + (i + 1) + ", no header)";
+                }
+                fields.put(name, TextNode.valueOf(cells.get(i)));
             }
             next = new InputRecord(ordinal++, number, fields, new ArrayList<>(cells), problem);
         } catch (UncheckedIOException | IllegalStateException e) {

@@ -50,6 +50,8 @@ public final class FileRun {
     private final Map<Outcome, Long> counts = new EnumMap<>(Outcome.class);
     private final Set<String> unknown = new LinkedHashSet<>();
     private final TreeMap<Long, Finished> pending = new TreeMap<>();
+    /** Records read and not yet given a result; bounded by how many are delivered at once. */
+    private final TreeMap<Long, InputRecord> inFlight = new TreeMap<>();
     private long nextToWrite;
     private long read;
 
@@ -92,7 +94,10 @@ public final class FileRun {
         return reader.layout();
     }
 
-    /** The records, streamed; counts what was read so the invariant can be checked at the end. */
+    /**
+     * The records, streamed. Each record read is tracked until it gets its result, so that {@link #finish}
+     * can account for a record whose processing was cut short rather than lose it.
+     */
     public Iterator<InputRecord> records() {
         return new Iterator<>() {
             @Override
@@ -105,6 +110,7 @@ public final class FileRun {
                 InputRecord record = reader.next();
                 synchronized (FileRun.this) {
                     read++;
+                    inFlight.put(record.ordinal(), record);
                 }
                 return record;
             }
@@ -126,7 +132,7 @@ public final class FileRun {
      * Takes a record's final result. {@code request} is the would-be request, for --dry-run only.
      */
     public synchronized void complete(InputRecord record, RecordResult result, JsonNode request) throws IOException {
-        if (record.ordinal() < nextToWrite || pending.containsKey(record.ordinal())) {
+        if (inFlight.remove(record.ordinal()) == null) {
             // a record has one result; a second one (an error after it was recorded) must not count twice
             return;
         }
@@ -188,11 +194,15 @@ public final class FileRun {
         } catch (IOException ignored) {
             // the records are read; a failing close changes nothing
         }
-        if (!pending.isEmpty()) {
-            String gap = "internal error: " + pending.size() + " results were waiting for record position " + nextToWrite;
-            problem = problem == null ? gap : problem + "; " + gap;
-            while (!pending.isEmpty()) {
-                write(pending.pollFirstEntry().getValue());
+        if (!inFlight.isEmpty()) {
+            // processing stopped before these records got a result: they were not confirmed delivered,
+            // so they go to the retry file rather than vanish
+            String note = inFlight.size() + " record(s) got no result (processing was interrupted); they are in the retry file";
+            problem = problem == null ? note : problem + "; " + note;
+            for (InputRecord record : new ArrayList<>(inFlight.values())) {
+                complete(record, new RecordResult(record.number(), dryRun ? Outcome.INVALID : Outcome.RETRY, 0, null, 0,
+                        null, null, "no result was recorded for this record (processing was interrupted)", null, null),
+                        null);
             }
         }
         results.close(true);

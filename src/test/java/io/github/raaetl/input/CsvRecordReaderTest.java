@@ -84,6 +84,18 @@ class CsvRecordReaderTest {
     }
 
     @Test
+    void duplicateColumnNamesRefuseTheFileAndUnnamedColumnsAreOnlyReportedWhenFilled() throws Exception {
+        assertThatThrownBy(() -> CsvRecordReader.open(file("d.csv", "Action,Device,Action\n1,2,3\n"), null))
+                .isInstanceOf(UnreadableFileException.class)
+                .hasMessage("column 'Action' appears twice in the header (columns 1 and 3)");
+        try (RecordReader r = CsvRecordReader.open(file("t.csv", "action,,\nwipe,,\nlock,,oops\n"), null)) {
+            List<InputRecord> records = readAll(r);
+            assertThat(records.get(0).fields()).containsOnlyKeys("action");
+            assertThat(records.get(1).fields()).containsOnlyKeys("action", "(column 3, no header)");
+        }
+    }
+
+    @Test
     void headerOnlyFileHasNoRecords() throws Exception {
         try (RecordReader r = CsvRecordReader.open(file("h.csv", "action,deviceDisplayName\n"), null)) {
             assertThat(r.hasNext()).isFalse();

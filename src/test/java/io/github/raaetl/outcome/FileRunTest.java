@@ -1,0 +1,102 @@
+package io.github.raaetl.outcome;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.raaetl.graph.GraphTarget;
+import io.github.raaetl.input.CsvRecordReader;
+import io.github.raaetl.input.InputRecord;
+import io.github.raaetl.input.RecordReader;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class FileRunTest {
+
+    @TempDir
+    Path dir;
+
+    private FileRun run(String csv) throws Exception {
+        Path input = dir.resolve("in.csv");
+        Files.writeString(input, csv);
+        RecordReader reader = CsvRecordReader.open(input, null);
+        OutputDirs dirs = new OutputDirs(dir.resolve("out"));
+        dirs.create();
+        return new FileRun("in.csv", reader, dirs, new GraphTarget("http://127.0.0.1:1/beta", true), false,
+                new ObjectMapper(), Clock.systemUTC());
+    }
+
+    private static RecordResult result(InputRecord r, Outcome o) {
+        return new RecordResult(r.number(), o, 201, "id-" + r.number(), 1, null, null, null, "create", null);
+    }
+
+    @Test
+    void resultsAreWrittenInInputOrderWhateverOrderTheyFinishIn() throws Exception {
+        FileRun run = run("action\na\nb\nc\nd\n");
+        List<InputRecord> records = new ArrayList<>();
+        run.records().forEachRemaining(records::add);
+        for (int i : new int[]{2, 0, 3, 1}) {
+            run.complete(records.get(i), result(records.get(i), i == 3 ? Outcome.RETRY : Outcome.CREATED), null);
+        }
+        FileSummary summary = run.finish(null);
+        assertThat(summary.failure()).isNull();
+        assertThat(summary.accounted()).isEqualTo(4);
+        List<String> lines = Files.readAllLines(dir.resolve("out/results/in.results.csv"));
+        assertThat(lines).hasSize(5);
+        assertThat(lines.subList(1, 5)).extracting(l -> l.substring(0, 1)).containsExactly("1", "2", "3", "4");
+        assertThat(Files.readAllLines(dir.resolve("out/retries/in.retry.csv"))).containsExactly("action", "d");
+    }
+
+    @Test
+    void aSecondResultForARecordIsIgnored() throws Exception {
+        FileRun run = run("action\na\n");
+        InputRecord r = run.records().next();
+        run.complete(r, result(r, Outcome.CREATED), null);
+        run.complete(r, result(r, Outcome.RETRY), null);
+        FileSummary summary = run.finish(null);
+        assertThat(summary.counts()).containsEntry("created", 1L).containsEntry("retry", 0L);
+        assertThat(Files.exists(dir.resolve("out/retries/in.retry.csv"))).isFalse();
+    }
+
+    @Test
+    void recordsCutShortGoToTheRetryFileAndTheFileIsFlagged() throws Exception {
+        FileRun run = run("action\na\nb\nc\n");
+        Iterator<InputRecord> it = run.records();
+        InputRecord first = it.next();
+        it.next(); // read, then processing stops (a crash of the record route, say)
+        run.complete(first, result(first, Outcome.CREATED), null);
+        FileSummary summary = run.finish("unexpected error: boom");
+        assertThat(summary.records()).isEqualTo(2);
+        assertThat(summary.counts()).containsEntry("created", 1L).containsEntry("retry", 1L);
+        assertThat(summary.failure()).contains("boom").contains("1 record(s) got no result");
+        assertThat(Files.readAllLines(dir.resolve("out/retries/in.retry.csv"))).containsExactly("action", "b");
+    }
+
+    @Test
+    void outputsAppearOnlyWhenPublished() throws Exception {
+        FileRun run = run("action\na\n");
+        InputRecord r = run.records().next();
+        run.complete(r, result(r, Outcome.CREATED), null);
+        assertThat(Files.exists(dir.resolve("out/results/in.results.csv"))).isFalse();
+        assertThat(Files.exists(dir.resolve("out/results/.in.results.csv.part"))).isTrue();
+        run.finish(null);
+        assertThat(Files.exists(dir.resolve("out/results/in.results.csv"))).isTrue();
+        assertThat(Files.exists(dir.resolve("out/results/.in.results.csv.part"))).isFalse();
+    }
+
+    @Test
+    void logLineNamesTheTargetAndCounts() throws Exception {
+        FileRun run = run("action\na\n");
+        InputRecord r = run.records().next();
+        run.complete(r, result(r, Outcome.CREATED), null);
+        String line = run.finish(null).logLine();
+        assertThat(line).startsWith("in.csv: 1 records: created=1 updated=0 invalid=0 rejected=0 retry=0 | target EMBEDDED GRAPH SIMULATOR")
+                .contains("records/s");
+    }
+}
