@@ -74,6 +74,14 @@ public final class GraphSimulator implements AutoCloseable {
                        String prefer, String body) {
     }
 
+    static {
+        // The JDK server writes headers and body separately; with Nagle on, each response waits for the
+        // client's delayed ACK (~40 ms), capping any client at ~25 requests/s. Read once, at first server start.
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
+    }
+
     private final Options options;
     private final EntitySchema schema;
     private final ObjectMapper json = new ObjectMapper();
@@ -81,18 +89,62 @@ public final class GraphSimulator implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService executor;
     private final FaultPlan faults = new FaultPlan();
-    private final Map<String, ObjectNode> records = Collections.synchronizedMap(new LinkedHashMap<>());
+    /** Records kept; beyond this the oldest are forgotten, so a long rehearsal cannot exhaust the heap. */
+    public static final int MAX_RECORDS = 200_000;
+    private final Map<String, ObjectNode> records = Collections.synchronizedMap(new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, ObjectNode> eldest) {
+            return size() > MAX_RECORDS;
+        }
+    });
     private final Map<String, Instant> tokens = new ConcurrentHashMap<>();
     private final Set<String> staticTokens = ConcurrentHashMap.newKeySet();
     private final Deque<Seen> seen = new ArrayDeque<>();
     private volatile long latencyMillis;
     private final java.util.concurrent.atomic.AtomicInteger expireAfter = new java.util.concurrent.atomic.AtomicInteger(-1);
 
+    /**
+     * Runs the simulator on its own until killed, e.g. for a benchmark that must not share the loader's heap:
+     * {@code java -cp remote-action-audit-etl.jar io.github.raaetl.simulator.GraphSimulator [--port N]
+     * [--latency-ms N] [--throttle-percent N] [--error-percent N]}. Prints the environment variables that point
+     * the loader at it (the credentials are the simulator's own, generated per start).
+     */
+    public static void main(String[] args) throws Exception {
+        int port = 0;
+        long latency = 0;
+        int throttle = 0;
+        int errors = 0;
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            switch (args[i]) {
+                case "--port" -> port = Integer.parseInt(args[i + 1]);
+                case "--latency-ms" -> latency = Long.parseLong(args[i + 1]);
+                case "--throttle-percent" -> throttle = Integer.parseInt(args[i + 1]);
+                case "--error-percent" -> errors = Integer.parseInt(args[i + 1]);
+                default -> throw new IllegalArgumentException("unknown option " + args[i]);
+            }
+        }
+        GraphSimulator sim = new GraphSimulator(Options.defaults().withLatency(latency), EntitySchema.load(), port);
+        sim.faults().random(throttle, errors, "1");
+        sim.server.start();
+        Runtime.getRuntime().addShutdownHook(new Thread(sim::close));
+        System.out.println("GRAPH_BASE_URL=" + sim.graphBaseUrl());
+        System.out.println("GRAPH_LOGIN_URL=" + sim.loginUrl());
+        System.out.println("GRAPH_TENANT_ID=" + sim.options().tenantId());
+        System.out.println("GRAPH_CLIENT_ID=" + sim.options().clientId());
+        System.out.println("GRAPH_CLIENT_SECRET=" + sim.options().clientSecret());
+        System.out.flush();
+        new java.util.concurrent.CountDownLatch(1).await();
+    }
+
     private GraphSimulator(Options options, EntitySchema schema) throws IOException {
+        this(options, schema, 0);
+    }
+
+    private GraphSimulator(Options options, EntitySchema schema, int port) throws IOException {
         this.options = options;
         this.schema = schema;
         this.latencyMillis = options.latencyMillis();
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
         executor = Executors.newFixedThreadPool(16, r -> {
             Thread t = new Thread(r, "graph-simulator");
             t.setDaemon(true);
