@@ -56,7 +56,7 @@ public final class GraphSteps {
         Delivery d = exchange.getProperty(Props.DELIVERY, Delivery.class);
         String failure = "no response: " + (e == null ? "unknown" : e.getClass().getSimpleName() + ": " + e.getMessage());
         d.failed(failure);
-        throw new TransientGraphException(0, null, failure);
+        throw new TransientGraphException(null, failure);
     }
 
     public void classify(Exchange exchange) {
@@ -69,10 +69,10 @@ public final class GraphSteps {
                 m.getBody(String.class));
         d.answered(v);
         switch (v.kind()) {
-            case TRANSIENT -> throw new TransientGraphException(v.status(), v.retryAfterMillis(), v.message());
+            case TRANSIENT -> throw new TransientGraphException(v.retryAfterMillis(), v.message());
             case UNAUTHORIZED -> {
                 if (tokens.invalidate(d.token()) && d.refreshTokenOnce()) {
-                    throw new TransientGraphException(401, 0L, v.message() + " (token refused; retrying with a new one)");
+                    throw new TransientGraphException(0L, v.message() + " (token refused; retrying with a new one)");
                 }
                 d.answered(new GraphVerdict(GraphVerdict.Kind.PERMANENT, v.status(), null, v.requestId(), null,
                         v.message()));

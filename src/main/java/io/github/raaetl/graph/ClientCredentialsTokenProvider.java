@@ -81,15 +81,15 @@ public final class ClientCredentialsTokenProvider implements TokenProvider {
         try {
             response = http.send(request, HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
-            throw new TransientGraphException(0, null, "token endpoint " + tokenEndpoint + " unreachable: " + e);
+            throw new TransientGraphException(null, "token endpoint " + tokenEndpoint + " unreachable: " + e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new TransientGraphException(0, null, "interrupted while fetching a token");
+            throw new TransientGraphException(null, "interrupted while fetching a token");
         }
         int status = response.statusCode();
         JsonNode body = parse(response.body());
         if (status == 429 || status >= 500) {
-            throw new TransientGraphException(status, null, "token endpoint answered " + status + describe(body));
+            throw new TransientGraphException(null, "token endpoint answered " + status + describe(body));
         }
         if (status != 200 || !body.path("access_token").isTextual()) {
             throw new GraphAuthException("token endpoint " + tokenEndpoint + " refused client " + clientId + " ("

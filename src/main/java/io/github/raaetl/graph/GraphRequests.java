@@ -54,8 +54,4 @@ public final class GraphRequests {
         h.put("User-Agent", USER_AGENT);
         return h;
     }
-
-    public GraphTarget target() {
-        return target;
-    }
 }

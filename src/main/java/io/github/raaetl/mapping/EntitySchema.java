@@ -11,7 +11,6 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * The remoteActionAudit entity as Graph beta publishes it (properties, types, nullability, enum members),
@@ -73,10 +72,6 @@ public final class EntitySchema {
     /** Every property including the key {@code id}. */
     public Map<String, Property> properties() {
         return properties;
-    }
-
-    public Optional<Property> property(String name) {
-        return Optional.ofNullable(properties.get(name));
     }
 
     /** The evolvable-enum sentinel ({@code unknownFutureValue}); never a real action. */

@@ -31,10 +31,6 @@ public final class AtomicFile {
         return part;
     }
 
-    public Path target() {
-        return target;
-    }
-
     public Path publish() throws IOException {
         if (Files.exists(target)) {
             Instant modified = Files.getLastModifiedTime(target).toInstant();
@@ -46,10 +42,6 @@ public final class AtomicFile {
             Files.move(part, target);
         }
         return target;
-    }
-
-    public void discard() throws IOException {
-        Files.deleteIfExists(part);
     }
 
     /** {@code dir/NAME.ext} if free, else {@code NAME.<stamp>.ext}, else {@code NAME.<stamp>-2.ext}, … */

@@ -44,12 +44,6 @@ public final class FaultPlan {
         return this;
     }
 
-    public void clear() {
-        rules.clear();
-        throttlePercent = 0;
-        errorPercent = 0;
-    }
-
     Fault next(String method, String body) {
         for (Rule rule : rules) {
             if (rule.matches(method, body)) {
