@@ -59,9 +59,10 @@ public final class InboxSteps {
         Path file = Path.of(exchange.getMessage().getHeader(Exchange.FILE_PATH, String.class)).toAbsolutePath();
         String name = file.getFileName().toString();
         String stamp = AtomicFile.stamp(clock.instant());
-        dirs.create();
+        // set first, whatever happens next: the file consumer moves the input by these
         exchange.setProperty(Props.ARCHIVE_PATH, AtomicFile.freeName(dirs.processed().resolve(name), stamp).toString());
         exchange.setProperty(Props.FAILED_PATH, AtomicFile.freeName(dirs.failed().resolve(name), stamp).toString());
+        dirs.create();
 
         RecordReader reader = readers.open(file);
         try {
@@ -94,8 +95,10 @@ public final class InboxSteps {
         FileRun run = exchange.getProperty(Props.FILE_RUN, FileRun.class);
         FileSummary summary = run.finish(null);
         stats.add(summary);
-        LOG.info(summary.logLine());
-        if (summary.failure() != null) {
+        if (summary.failure() == null) {
+            LOG.info(summary.logLine());
+        } else {
+            LOG.warn(summary.logLine());
             moveToFailed(exchange, run.fileName(), summary.failure(), summary);
         }
     }
@@ -123,8 +126,11 @@ public final class InboxSteps {
         }
         if (e != null && !(e instanceof UnreadableFileException)) {
             LOG.error("{}: {}", name, reason, e);
+        }
+        if (summary != null) {
+            LOG.warn(summary.logLine());
         } else {
-            LOG.warn("{}: cannot be read as a whole: {}", name, reason);
+            LOG.warn("{}: cannot be read as a whole, moved to failed/: {}", name, reason);
         }
         if (exchange.getProperty(Props.FAILED_PATH) != null) {
             moveToFailed(exchange, name, reason, summary);
