@@ -117,6 +117,17 @@ class RetryEndToEndTest extends EndToEndSupport {
     }
 
     @Test
+    void aTimeoutIsTransient() throws Exception {
+        sim.setLatencyMillis(1500);
+        drop("slow.jsonl", "{\"action\":\"wipe\",\"requestDateTime\":\"2025-01-15T10:00:00Z\"}\n");
+        assertThat(runOnce("graph.timeout-ms", "300", "graph.max-attempts", "2")).isEqualTo(2);
+        Map<String, String> row = assertAccounted("slow", 1).get(0);
+        assertThat(row.get("outcome")).isEqualTo("retry");
+        assertThat(row.get("attempts")).isEqualTo("2");
+        assertThat(row.get("message")).contains("no response").containsIgnoringCase("timeout");
+    }
+
+    @Test
     void tokenThatExpiresMidRunIsRefreshedOnce() throws Exception {
         StringBuilder csv = new StringBuilder("action,deviceDisplayName,requestDateTime\n");
         for (int i = 1; i <= 6; i++) {
