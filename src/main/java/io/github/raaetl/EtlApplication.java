@@ -113,7 +113,9 @@ public final class EtlApplication {
     private static String summary(RunStats stats, EtlConfiguration configuration) {
         return "Run complete: " + stats.files() + " file(s), " + stats.records() + " record(s) " + stats.totals()
                 + (stats.failedFiles() > 0 ? ", " + stats.failedFiles() + " file(s) moved to failed/" : "")
-                + "; target: " + configuration.target().describe();
+                + "; target: " + configuration.target().describe()
+                + "\nOutputs: " + configuration.settings().output().toAbsolutePath().normalize()
+                + "/{results,retries,rejected,processed,failed" + (configuration.settings().dryRun() ? ",dry-run" : "") + "}/";
     }
 
     private static String rootMessage(Throwable e) {
