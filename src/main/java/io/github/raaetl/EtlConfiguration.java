@@ -102,6 +102,10 @@ public final class EtlConfiguration implements CamelConfiguration {
         if (!java.nio.file.Files.isWritable(dirs.results())) {
             throw new EtlSettings.InvalidSettingException("etl.output: " + dirs.root() + " is not writable");
         }
+        if (!s.keepInput() && java.nio.file.Files.isDirectory(s.inbox()) && !java.nio.file.Files.isWritable(s.inbox())) {
+            throw new EtlSettings.InvalidSettingException("etl.inbox: " + s.inbox().toAbsolutePath()
+                    + " is not writable, so processed files could not be moved out of it; use --keep-input for a read-only folder");
+        }
 
         ColumnResolver columns = new ColumnResolver(schema, s.columnAliases());
         RecordMapper mapper = new RecordMapper(schema, columns, new EnumValues(schema, s.valueAliases()),
