@@ -97,7 +97,7 @@ class ModesEndToEndTest extends EndToEndSupport {
         AtomicReference<Main> main = new AtomicReference<>();
         AtomicInteger exit = new AtomicInteger(-1);
         Thread app = new Thread(() -> exit.set(EtlApplication.run(new String[0],
-                props("etl.read-lock-min-age-ms", "400", "etl.read-lock-check-interval-ms", "100"), main::set)));
+                props("etl.read-lock-min-age-ms", "1500", "etl.read-lock-check-interval-ms", "100"), main::set)));
         app.start();
         try {
             waitFor(() -> main.get() != null && main.get().getCamelContext() != null
@@ -108,7 +108,7 @@ class ModesEndToEndTest extends EndToEndSupport {
                 for (int i = 1; i <= 5; i++) {
                     o.write(("wipe,PC-" + i + ",2025-01-15T10:00:00Z\n").getBytes(StandardCharsets.UTF_8));
                     o.flush();
-                    Thread.sleep(150); // a slow copy: never 400 ms without a change
+                    Thread.sleep(150); // a slow copy: a change every 150 ms, well inside the 1500 ms minimum age
                 }
             }
             Path results = out.resolve("results/slow.results.csv");
