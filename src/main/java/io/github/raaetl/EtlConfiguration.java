@@ -28,6 +28,8 @@ import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
 
@@ -70,6 +72,7 @@ public final class EtlConfiguration implements CamelConfiguration {
         ObjectMapper json = new ObjectMapper();
         Clock clock = Clock.systemUTC();
         EntitySchema schema = EntitySchema.load();
+        OutputDirs dirs = checkFolders(s);
 
         TokenProvider tokens;
         if (s.useSimulator()) {
@@ -92,21 +95,6 @@ public final class EtlConfiguration implements CamelConfiguration {
             tokens.token(); // preflight: a wrong secret or tenant stops the app now, with Entra's reason
         }
 
-        OutputDirs dirs = new OutputDirs(s.output());
-        try {
-            dirs.create();
-        } catch (java.io.IOException e) {
-            throw new EtlSettings.InvalidSettingException("etl.output: cannot create the output folders under "
-                    + dirs.root() + ": " + e);
-        }
-        if (!java.nio.file.Files.isWritable(dirs.results())) {
-            throw new EtlSettings.InvalidSettingException("etl.output: " + dirs.root() + " is not writable");
-        }
-        if (!s.keepInput() && java.nio.file.Files.isDirectory(s.inbox()) && !java.nio.file.Files.isWritable(s.inbox())) {
-            throw new EtlSettings.InvalidSettingException("etl.inbox: " + s.inbox().toAbsolutePath()
-                    + " is not writable, so processed files could not be moved out of it; use --keep-input for a read-only folder");
-        }
-
         ColumnResolver columns = new ColumnResolver(schema, s.columnAliases());
         RecordMapper mapper = new RecordMapper(schema, columns, new EnumValues(schema, s.valueAliases()),
                 new DateTimes(s.timeZone(), s.dateTimeFormats()), json);
@@ -121,6 +109,25 @@ public final class EtlConfiguration implements CamelConfiguration {
         registry.bind("runControl", new RunControl(s.once(), stop));
         LOG.info("Inbox {} -> outputs under {}{}{}", s.inbox().toAbsolutePath(), s.output().toAbsolutePath(),
                 s.once() ? " (--once)" : " (watching)", s.dryRun() ? " (--dry-run: nothing is sent)" : "");
+    }
+
+    /** The output folders must be creatable and writable, and the inbox writable unless inputs stay in place. */
+    private static OutputDirs checkFolders(EtlSettings s) {
+        OutputDirs dirs = new OutputDirs(s.output());
+        try {
+            dirs.create();
+        } catch (IOException e) {
+            throw new EtlSettings.InvalidSettingException("etl.output: cannot create the output folders under "
+                    + dirs.root() + ": " + e);
+        }
+        if (!Files.isWritable(dirs.results())) {
+            throw new EtlSettings.InvalidSettingException("etl.output: " + dirs.root() + " is not writable");
+        }
+        if (!s.keepInput() && Files.isDirectory(s.inbox()) && !Files.isWritable(s.inbox())) {
+            throw new EtlSettings.InvalidSettingException("etl.inbox: " + s.inbox().toAbsolutePath() + " is not "
+                    + "writable, so processed files could not be moved out of it; use --keep-input for a read-only folder");
+        }
+        return dirs;
     }
 
     private static GraphSimulator startSimulator(CamelContext context, EtlSettings s) throws Exception {
