@@ -73,6 +73,9 @@ public final class EtlConfiguration implements CamelConfiguration {
         Clock clock = Clock.systemUTC();
         EntitySchema schema = EntitySchema.load();
         OutputDirs dirs = checkFolders(s);
+        ColumnResolver columns = new ColumnResolver(schema, s.columnAliases());
+        RecordMapper mapper = new RecordMapper(schema, columns, new EnumValues(schema, s.valueAliases()),
+                new DateTimes(s.timeZone(), s.dateTimeFormats()), json);
 
         TokenProvider tokens;
         if (s.useSimulator()) {
@@ -95,9 +98,6 @@ public final class EtlConfiguration implements CamelConfiguration {
             tokens.token(); // preflight: a wrong secret or tenant stops the app now, with Entra's reason
         }
 
-        ColumnResolver columns = new ColumnResolver(schema, s.columnAliases());
-        RecordMapper mapper = new RecordMapper(schema, columns, new EnumValues(schema, s.valueAliases()),
-                new DateTimes(s.timeZone(), s.dateTimeFormats()), json);
         GraphRequests requests = new GraphRequests(target, json);
 
         registry.bind("inboxSteps", new InboxSteps(new RecordReaders(s.csvDelimiter(), json), columns,
