@@ -1,7 +1,5 @@
 package io.github.raaetl.mapping;
 
-import java.util.Locale;
-
 /** The one normalisation used to compare column names and enum labels: case, spaces and punctuation ignored. */
 public final class Names {
     private Names() {
@@ -15,6 +13,6 @@ public final class Names {
                 sb.append(Character.toLowerCase(c));
             }
         }
-        return sb.toString().toLowerCase(Locale.ROOT);
+        return sb.toString();
     }
 }
