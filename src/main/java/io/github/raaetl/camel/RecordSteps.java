@@ -1,5 +1,6 @@
 package io.github.raaetl.camel;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.raaetl.graph.Delivery;
@@ -56,7 +57,7 @@ public final class RecordSteps {
 
     public void invalid(Exchange exchange) throws IOException {
         MappedRecord m = delivery(exchange).mapped();
-        complete(exchange, Outcome.INVALID, 0, null, m.errorMessage());
+        complete(exchange, Outcome.INVALID, 0, null, m.errorMessage(), null);
     }
 
     /** --dry-run: record the request that would have been sent. */
@@ -69,19 +70,22 @@ public final class RecordSteps {
         line.put("method", request.method());
         line.put("url", request.url());
         line.set("body", m.payload());
-        run(exchange).complete(record, result(record, Outcome.VALID, 0, m.targetId(), 0, null, null,
-                "not sent (dry run)", m), line);
+        complete(exchange, Outcome.VALID, 0, m.targetId(), "not sent (dry run)", line);
     }
 
     /** The last answer was final: success, or a permanent error. */
     public void delivered(Exchange exchange) throws IOException {
-        Delivery d = delivery(exchange);
+        complete(exchange, delivery(exchange), "");
+    }
+
+    private void complete(Exchange exchange, Delivery d, String note) throws IOException {
         GraphVerdict v = d.verdict();
         if (v.kind() == GraphVerdict.Kind.SUCCESS) {
             Outcome outcome = d.mapped().operation() == Operation.CREATE ? Outcome.CREATED : Outcome.UPDATED;
-            complete(exchange, outcome, v.status(), v.id(), v.message().isEmpty() ? null : v.message());
+            String message = (v.message() + note).strip();
+            complete(exchange, outcome, v.status(), v.id(), message.isEmpty() ? null : message, null);
         } else {
-            complete(exchange, Outcome.REJECTED, v.status(), null, v.message());
+            complete(exchange, Outcome.REJECTED, v.status(), null, v.message() + note, null);
         }
     }
 
@@ -91,17 +95,28 @@ public final class RecordSteps {
         GraphVerdict v = d.verdict();
         String last = v != null ? v.message() : d.lastFailure();
         complete(exchange, Outcome.RETRY, v != null ? v.status() : 0, null,
-                "gave up after " + d.attempts() + " attempt(s); last: " + last);
+                "gave up after " + d.attempts() + " attempt(s); last: " + last, null);
     }
 
-    /** Anything unforeseen: the record was not (knowingly) delivered, so it goes to the retry file with the reason. */
+    /**
+     * Anything unforeseen. If Graph had already given its final answer, that answer stands (a created record
+     * must not be sent again from the retry file); otherwise the record was not delivered and goes to retry.
+     */
     public void failed(Exchange exchange) throws IOException {
         Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         LOG.error("{}: record {} failed unexpectedly", run(exchange).fileName(), recordNumber(exchange), e);
-        complete(exchange, Outcome.RETRY, 0, null, "not delivered: " + e);
+        Delivery d = exchange.getProperty(Props.DELIVERY, Delivery.class);
+        GraphVerdict v = d == null ? null : d.verdict();
+        if (v != null && (v.kind() == GraphVerdict.Kind.SUCCESS || v.kind() == GraphVerdict.Kind.PERMANENT)) {
+            complete(exchange, d, " (then: " + e + ")");
+        } else {
+            complete(exchange, Outcome.RETRY, 0, null, "not delivered: " + e, null);
+        }
     }
 
-    private void complete(Exchange exchange, Outcome outcome, int status, String id, String message) throws IOException {
+    /** @param request the would-be request, for --dry-run only */
+    private void complete(Exchange exchange, Outcome outcome, int status, String id, String message, JsonNode request)
+            throws IOException {
         InputRecord record = exchange.getProperty(Props.RECORD, InputRecord.class);
         if (record == null) {
             record = exchange.getMessage().getBody(InputRecord.class);
@@ -110,7 +125,7 @@ public final class RecordSteps {
         MappedRecord m = d == null ? null : d.mapped();
         GraphVerdict v = d == null ? null : d.verdict();
         run(exchange).complete(record, result(record, outcome, status, id, d == null ? 0 : d.attempts(),
-                v == null ? null : v.requestId(), d == null ? null : d.clientRequestId(), message, m), null);
+                v == null ? null : v.requestId(), d == null ? null : d.clientRequestId(), message, m), request);
     }
 
     private static RecordResult result(InputRecord record, Outcome outcome, int status, String id, int attempts,
