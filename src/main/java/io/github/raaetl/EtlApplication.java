@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * Starts the loader. Flags are shorthands for properties; every property can also be set in
@@ -48,7 +49,7 @@ public final class EtlApplication {
      * As {@link #run(String[], Map)}, handing the Camel Main to {@code started} before it runs, so a caller
      * (a test of the watching mode) can stop it with {@link Main#completed()}.
      */
-    public static int run(String[] args, Map<String, String> overrides, java.util.function.Consumer<Main> started) {
+    public static int run(String[] args, Map<String, String> overrides, Consumer<Main> started) {
         Map<String, String> props = new LinkedHashMap<>();
         for (int i = 0; i < args.length; i++) {
             String a = args[i];

@@ -30,9 +30,11 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A stand-in for Microsoft Graph's remoteActionAudits and Entra ID's token endpoint, served over real HTTP
@@ -101,7 +103,7 @@ public final class GraphSimulator implements AutoCloseable {
     private final Set<String> staticTokens = ConcurrentHashMap.newKeySet();
     private final Deque<Seen> seen = new ArrayDeque<>();
     private volatile long latencyMillis;
-    private final java.util.concurrent.atomic.AtomicInteger expireAfter = new java.util.concurrent.atomic.AtomicInteger(-1);
+    private final AtomicInteger expireAfter = new AtomicInteger(-1);
 
     /**
      * Runs the simulator on its own until killed, e.g. for a benchmark that must not share the loader's heap:
@@ -133,7 +135,7 @@ public final class GraphSimulator implements AutoCloseable {
         System.out.println("GRAPH_CLIENT_ID=" + sim.options().clientId());
         System.out.println("GRAPH_CLIENT_SECRET=" + sim.options().clientSecret());
         System.out.flush();
-        new java.util.concurrent.CountDownLatch(1).await();
+        new CountDownLatch(1).await();
     }
 
     private GraphSimulator(Options options, EntitySchema schema) throws IOException {
