@@ -8,8 +8,8 @@ import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeFormatterBuilder;
-import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoField;
+import java.time.temporal.TemporalAccessor;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -28,6 +28,23 @@ public final class DateTimes {
             .appendLiteral('Z')
             .toFormatter(Locale.ROOT)
             .withZone(java.time.ZoneOffset.UTC);
+
+    /**
+     * ISO 8601 as people write it: date, optional time after 'T' or a space, optional offset as Z, +01:00,
+     * +0100 or +01. The JDK's ISO_OFFSET_DATE_TIME alone refuses the last two and the space.
+     */
+    private static final DateTimeFormatter ISO_IN = new DateTimeFormatterBuilder()
+            .parseCaseInsensitive()
+            .append(DateTimeFormatter.ISO_LOCAL_DATE)
+            .optionalStart()
+            .optionalStart().appendLiteral('T').optionalEnd()
+            .optionalStart().appendLiteral(' ').optionalEnd()
+            .append(DateTimeFormatter.ISO_LOCAL_TIME)
+            .optionalStart().appendOffset("+HH:MM:ss", "Z").optionalEnd()
+            .optionalStart().appendOffset("+HHMMss", "Z").optionalEnd()
+            .optionalStart().appendOffset("+HH", "Z").optionalEnd()
+            .optionalEnd()
+            .toFormatter(Locale.ROOT);
 
     private final ZoneId zone;
     private final List<DateTimeFormatter> localForms = new ArrayList<>();
@@ -52,19 +69,16 @@ public final class DateTimes {
     public Optional<Instant> parse(String text) {
         String t = text.trim();
         try {
-            return Optional.of(OffsetDateTime.parse(t).toInstant());
-        } catch (DateTimeParseException ignored) {
-            // not ISO with offset
-        }
-        try {
-            return Optional.of(LocalDateTime.parse(t).atZone(zone).toInstant());
-        } catch (DateTimeParseException ignored) {
-            // not ISO local
-        }
-        try {
-            return Optional.of(LocalDate.parse(t).atStartOfDay(zone).toInstant());
-        } catch (DateTimeParseException ignored) {
-            // not an ISO date
+            TemporalAccessor parsed = ISO_IN.parseBest(t, OffsetDateTime::from, LocalDateTime::from, LocalDate::from);
+            if (parsed instanceof OffsetDateTime odt) {
+                return Optional.of(odt.toInstant());
+            }
+            if (parsed instanceof LocalDateTime ldt) {
+                return Optional.of(ldt.atZone(zone).toInstant());
+            }
+            return Optional.of(((LocalDate) parsed).atStartOfDay(zone).toInstant());
+        } catch (DateTimeException ignored) {
+            // not ISO 8601: try the configured forms
         }
         for (DateTimeFormatter f : localForms) {
             try {

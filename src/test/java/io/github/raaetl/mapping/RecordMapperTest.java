@@ -69,10 +69,21 @@ class RecordMapperTest {
     void dateTimesAreSentAsUtcWithZ() {
         assertThat(date("2017-01-01T00:03:07.1589002-08:00")).isEqualTo("2017-01-01T08:03:07.1589002Z");
         assertThat(date("2025-01-15T15:04:05Z")).isEqualTo("2025-01-15T15:04:05Z");
+        // other ISO 8601 spellings of an offset, and a space instead of 'T'
+        assertThat(date("2025-01-15T16:04:05+0100")).isEqualTo("2025-01-15T15:04:05Z");
+        assertThat(date("2025-01-15T16:04:05+01")).isEqualTo("2025-01-15T15:04:05Z");
+        assertThat(date("2025-01-15 15:04:05.5z")).isEqualTo("2025-01-15T15:04:05.5Z");
+        assertThat(date("2025-01-15 10:04:05-05:00")).isEqualTo("2025-01-15T15:04:05Z");
+        // a date alone is midnight in the configured zone
+        assertThat(date("2025-01-15")).isEqualTo("2025-01-14T23:00:00Z");
         // no offset: read in the configured zone (Paris is UTC+1 in January)
         assertThat(date("2025-01-15T15:04:05")).isEqualTo("2025-01-15T14:04:05Z");
         assertThat(date("1/15/2025 3:04:05 PM")).isEqualTo("2025-01-15T14:04:05Z");
         assertThat(date("1/15/2025 3:04:05 pm")).isEqualTo("2025-01-15T14:04:05Z");
+        assertThat(mapper.map(csv("action", "wipe", "requestDateTime", "2025-01-15T15:04:05+25:00"), false).valid())
+                .isFalse();
+        assertThat(mapper.map(csv("action", "wipe", "requestDateTime", "2025-13-15T15:04:05Z"), false).valid())
+                .isFalse();
         MappedRecord bad = mapper.map(csv("action", "wipe", "Date/time", "yesterday"), false);
         assertThat(bad.errors()).singleElement().satisfies(e -> {
             assertThat(e.field()).isEqualTo("Date/time");
