@@ -48,8 +48,8 @@ public final class CsvRecordReader implements RecordReader {
      * @param delimiter a fixed delimiter, or null to detect it from the header line
      */
     public static CsvRecordReader open(Path file, Character delimiter) throws IOException, UnreadableFileException {
-        BufferedReader reader = new BufferedReader(new InputStreamReader(
-                BOMInputStream.builder().setInputStream(Files.newInputStream(file)).get(), StandardCharsets.UTF_8));
+        BOMInputStream in = BOMInputStream.builder().setInputStream(Files.newInputStream(file)).get();
+        BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
         try {
             reader.mark(1 << 20);
             String firstLine = reader.readLine();
@@ -71,7 +71,7 @@ public final class CsvRecordReader implements RecordReader {
                 throw new UnreadableFileException("the header row cannot be parsed: " + rootMessage(e), e);
             }
             checkHeader(header);
-            CsvRecordReader csv = new CsvRecordReader(parser, SourceLayout.csv(d, header));
+            CsvRecordReader csv = new CsvRecordReader(parser, SourceLayout.csv(d, header, in.hasBOM()));
             csv.advance();
             if (csv.readBreak != null) {
                 parser.close();

@@ -37,7 +37,10 @@ public interface RecordSink extends Closeable {
         };
     }
 
-    /** Same delimiter and header as the input; the error in an etlError column (reused if the input had one). */
+    /**
+     * Same delimiter, header and byte order mark as the input; the error in an etlError column (reused if the
+     * input had one).
+     */
     final class Csv implements RecordSink {
         private final CSVPrinter printer;
         private final int headerSize;
@@ -55,8 +58,11 @@ public interface RecordSink extends Closeable {
                 header.add(ColumnResolver.ERROR_COLUMN);
                 errorColumn = headerSize;
             }
-            printer = new CSVPrinter(Files.newBufferedWriter(file, StandardCharsets.UTF_8),
-                    CSVFormat.RFC4180.builder().setDelimiter(layout.delimiter()).get());
+            Writer out = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
+            if (layout.bom()) {
+                out.write('\uFEFF');
+            }
+            printer = new CSVPrinter(out, CSVFormat.RFC4180.builder().setDelimiter(layout.delimiter()).get());
             printer.printRecord(header);
         }
 

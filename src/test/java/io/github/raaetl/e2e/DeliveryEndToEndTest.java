@@ -167,4 +167,30 @@ class DeliveryEndToEndTest extends EndToEndSupport {
         assertThat(row.get("sourceId")).isEqualTo("s2");
         assertThat(sim.records()).hasSize(2);
     }
+
+    @Test
+    void rejectedCsvKeepsExcelsByteOrderMarkAndDelimiterSoItReopensCleanly() throws Exception {
+        byte[] bom = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
+        byte[] body = "Action;Device name;Initiated by;Date/time\r\nWipe;PC-1;J\u00fcrgen M\u00fcller;1/15/2025 3:04:05 PM\r\n\"Teleport\";PC-2;Zo\u00eb;1/15/2025 3:05:00 PM\r\n"
+                .getBytes(StandardCharsets.UTF_8);
+        byte[] withBom = new byte[bom.length + body.length];
+        System.arraycopy(bom, 0, withBom, 0, 3);
+        System.arraycopy(body, 0, withBom, 3, body.length);
+        drop("excel.csv", withBom);
+        assertThat(runOnce()).isEqualTo(2);
+
+        byte[] rejected = Files.readAllBytes(out.resolve("rejected/excel.rejected.csv"));
+        assertThat(new byte[] {rejected[0], rejected[1], rejected[2]}).containsExactly(bom);
+        String text = new String(rejected, 3, rejected.length - 3, StandardCharsets.UTF_8);
+        assertThat(text).startsWith("Action;Device name;Initiated by;Date/time;etlError\r\n")
+                .contains("Teleport;PC-2;Zo\u00eb;1/15/2025 3:05:00 PM;");
+
+        // fixed in place (as Excel would save it: BOM kept) and dropped back
+        Files.write(inbox.resolve("excel.fixed.csv"), new String(rejected, StandardCharsets.UTF_8)
+                .replace("Teleport", "Remote lock").getBytes(StandardCharsets.UTF_8));
+        assertThat(runOnce()).isZero();
+        assertThat(assertAccounted("excel.fixed", 1).get(0).get("outcome")).isEqualTo("created");
+        assertThat(sim.records()).extracting(r -> r.get("initiatedByUserPrincipalName").asText())
+                .containsExactlyInAnyOrder("J\u00fcrgen M\u00fcller", "Zo\u00eb");
+    }
 }

@@ -65,6 +65,7 @@ class CsvRecordReaderTest {
         System.arraycopy(body, 0, withBom, 3, body.length);
         try (RecordReader r = CsvRecordReader.open(file("bom.csv", withBom), null)) {
             assertThat(r.layout().header()).containsExactly("action", "deviceDisplayName");
+            assertThat(r.layout().bom()).isTrue();
             List<InputRecord> records = readAll(r);
             assertThat(records).extracting(InputRecord::number).containsExactly(1L, 2L);
             assertThat(records.get(0).fields().get("deviceDisplayName").asText()).isEqualTo("Lobby\r\nkiosk, 2nd floor");
