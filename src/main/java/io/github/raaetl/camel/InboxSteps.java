@@ -14,6 +14,7 @@ import io.github.raaetl.outcome.FileRun;
 import io.github.raaetl.outcome.FileSummary;
 import io.github.raaetl.outcome.OutputDirs;
 import io.github.raaetl.outcome.RunStats;
+import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -86,8 +87,18 @@ public final class InboxSteps {
         }
     }
 
+    /**
+     * The file's records for the splitter. When the application is asked to stop (Ctrl-C, SIGTERM, a service
+     * stop) no further record is read: the ones in flight finish and the rest go to the retry file, instead
+     * of Camel forcing the file's exchange down after its shutdown timeout with nothing published.
+     */
     public Iterator<InputRecord> records(Exchange exchange) {
-        return exchange.getProperty(Props.FILE_RUN, FileRun.class).records();
+        CamelContext context = exchange.getContext();
+        return exchange.getProperty(Props.FILE_RUN, FileRun.class).records(() -> stopping(context));
+    }
+
+    static boolean stopping(CamelContext context) {
+        return context.isStopping();
     }
 
     /** After the last record: publish the outputs; a file that broke part-way goes to failed with its reason. */

@@ -95,7 +95,9 @@ public final class RecordSteps {
         GraphVerdict v = d.verdict();
         String last = v != null ? v.message() : d.lastFailure();
         complete(exchange, Outcome.RETRY, v != null ? v.status() : 0, null,
-                "gave up after " + d.attempts() + " attempt(s); last: " + last, null);
+                "gave up after " + d.attempts() + " attempt(s)"
+                        + (InboxSteps.stopping(exchange.getContext()) ? " (the run was stopping)" : "") + "; last: " + last,
+                null);
     }
 
     /**

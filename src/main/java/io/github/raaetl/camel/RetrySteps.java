@@ -25,9 +25,10 @@ public final class RetrySteps implements Processor {
         this.policy = policy;
     }
 
+    /** Retry while attempts remain, unless the application is stopping: then the record goes to the retry file. */
     public boolean shouldRetry(Exchange exchange) {
         Delivery d = exchange.getProperty(Props.DELIVERY, Delivery.class);
-        return d != null && policy.shouldRetry(d.attempts());
+        return d != null && policy.shouldRetry(d.attempts()) && !InboxSteps.stopping(exchange.getContext());
     }
 
     @Override
@@ -42,7 +43,10 @@ public final class RetrySteps implements Processor {
             d.failed(e == null ? "unknown failure" : e.getClass().getSimpleName() + ": " + e.getMessage());
         }
         String why = d.verdict() != null ? d.verdict().status() + " " + d.verdict().message() : d.lastFailure();
-        if (policy.shouldRetry(d.attempts())) {
+        if (InboxSteps.stopping(exchange.getContext())) {
+            LOG.warn("{} record {}: attempt {} failed ({}); the run is stopping, so the record goes to the retry file",
+                    fileName(exchange), recordNumber(exchange), d.attempts(), why);
+        } else if (policy.shouldRetry(d.attempts())) {
             long delay = policy.delayMillis(d.attempts(), retryAfter);
             exchange.getMessage().setHeader(Exchange.REDELIVERY_DELAY, delay);
             LOG.info("{} record {}: attempt {} of {} failed ({}); retrying in {} ms{}", fileName(exchange),

@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.BooleanSupplier;
 
 /**
  * The bookkeeping for one input file while it is processed: reads its records, takes each record's result,
@@ -54,6 +55,8 @@ public final class FileRun {
     private final TreeMap<Long, InputRecord> inFlight = new TreeMap<>();
     private long nextToWrite;
     private long read;
+    /** How many records had been read when a stop was requested; -1 while reading runs to the end. */
+    private long stoppedAt = -1;
 
     private final AtomicFile resultsFile;
     private final CSVPrinter results;
@@ -99,10 +102,28 @@ public final class FileRun {
      * can account for a record whose processing was cut short rather than lose it.
      */
     public Iterator<InputRecord> records() {
+        return records(() -> false);
+    }
+
+    /**
+     * As {@link #records()}, but reading ends early once {@code stopRequested} says so (the application is
+     * shutting down): the records not read by then are not sent, and {@link #finish} puts them in the retry
+     * file, so a stopped run leaves a complete account instead of a file that would be sent again whole.
+     */
+    public Iterator<InputRecord> records(BooleanSupplier stopRequested) {
         return new Iterator<>() {
             @Override
             public boolean hasNext() {
-                return reader.hasNext();
+                if (!reader.hasNext()) {
+                    return false;
+                }
+                if (stopRequested.getAsBoolean()) {
+                    synchronized (FileRun.this) {
+                        stoppedAt = read;
+                    }
+                    return false;
+                }
+                return true;
             }
 
             @Override
@@ -184,6 +205,8 @@ public final class FileRun {
      */
     public synchronized FileSummary finish(String failure) throws IOException {
         List<String> outputs = new ArrayList<>();
+        // before the read break and the reader's notes are looked at: reading the rest may meet either
+        String stopNote = stoppedAt >= 0 ? accountForUnsent() : null;
         String problem = failure;
         ReadBreak readBreak = reader.readBreak().orElse(null);
         if (problem == null && readBreak != null) {
@@ -230,6 +253,9 @@ public final class FileRun {
             problem = problem == null ? mismatch : problem + "; " + mismatch;
         }
         List<String> notes = new ArrayList<>(reader.notes());
+        if (stopNote != null) {
+            notes.add(stopNote);
+        }
         long millis = clock.millis() - started.toEpochMilli();
         FileSummary summary = new FileSummary(fileName, reader.layout().format().name(), target.describe(),
                 target.simulator(), dryRun, read, perOutcome, millis, problem, List.copyOf(unknown), notes, outputs);
@@ -238,6 +264,24 @@ public final class FileRun {
         json.copy().enable(SerializationFeature.INDENT_OUTPUT).writeValue(summaryFile.part().toFile(), summary);
         outputs.add(summaryFile.publish().toString());
         return summary;
+    }
+
+    /**
+     * The run was stopped part-way: the rest of the file is read (not sent) so that each unsent record gets
+     * its row in the results and its place in the retry file, ready to be dropped back in.
+     */
+    private String accountForUnsent() throws IOException {
+        long unsent = 0;
+        while (reader.hasNext()) {
+            InputRecord record = reader.next();
+            read++;
+            inFlight.put(record.ordinal(), record);
+            complete(record, new RecordResult(record.number(), dryRun ? Outcome.INVALID : Outcome.RETRY, 0, null, 0,
+                    null, null, "not sent: the run was stopped before this record", null, null), null);
+            unsent++;
+        }
+        return "the run was stopped after " + stoppedAt + " record(s); the " + unsent + " record(s) not sent are "
+                + (dryRun ? "marked invalid (not validated)" : "in the retry file");
     }
 
     /** Closes everything without publishing, when even the results cannot be written. */

@@ -32,10 +32,11 @@ public record FileSummary(String file, String format, String target, boolean sim
     public String logLine() {
         String perOutcome = counts.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
                 .collect(Collectors.joining(" "));
-        return String.format(Locale.ROOT, "%s%s: %d records: %s | target %s | %.2fs, %.1f records/s%s%s",
+        return String.format(Locale.ROOT, "%s%s: %d records: %s | target %s | %.2fs, %.1f records/s%s%s%s",
                 dryRun ? "[DRY RUN] " : "", file, records, perOutcome, target, durationMillis / 1000.0,
                 recordsPerSecond(),
                 unknown.isEmpty() ? "" : " | unknown columns not sent: " + String.join(", ", unknown),
+                notes.isEmpty() ? "" : " | " + String.join("; ", notes),
                 failure == null ? "" : " | FAILED: " + failure);
     }
 }

@@ -1,6 +1,5 @@
 package io.github.raaetl.e2e;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.raaetl.simulator.GraphSimulator;
 import org.junit.jupiter.api.Test;
@@ -17,7 +16,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** Both operations, every input form, validation, and the per-record outputs, end to end over HTTP. */
 class DeliveryEndToEndTest extends EndToEndSupport {
 
-    private final ObjectMapper json = new ObjectMapper();
 
     @Test
     void createsAndUpdatesAndAccountsForEveryRecord() throws Exception {

@@ -1,5 +1,6 @@
 package io.github.raaetl.e2e;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.raaetl.EtlApplication;
 import io.github.raaetl.simulator.GraphSimulator;
 import org.apache.commons.csv.CSVFormat;
@@ -33,6 +34,7 @@ abstract class EndToEndSupport {
     Path inbox;
     Path out;
     GraphSimulator sim;
+    final ObjectMapper json = new ObjectMapper();
 
     @BeforeEach
     void startSimulator() throws IOException {

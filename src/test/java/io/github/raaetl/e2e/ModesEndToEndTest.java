@@ -1,7 +1,6 @@
 package io.github.raaetl.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.raaetl.EtlApplication;
 import org.apache.camel.main.Main;
 import org.junit.jupiter.api.Test;
@@ -133,6 +132,82 @@ class ModesEndToEndTest extends EndToEndSupport {
         assertThat(exit.get()).isZero();
     }
 
+    /** Starts the app with --once in a thread; the caller stops it with {@code main.completed()}, as Ctrl-C does. */
+    private Thread startOnce(AtomicReference<Main> main, AtomicInteger exit) throws InterruptedException {
+        Thread app = new Thread(() -> exit.set(EtlApplication.run(new String[]{"--once"}, props(), main::set)));
+        app.start();
+        waitFor(() -> main.get() != null, 20_000);
+        return app;
+    }
+
+    private static String bigCsv(int rows) {
+        StringBuilder csv = new StringBuilder("Device name,Action,Date/time\n");
+        for (int i = 1; i <= rows; i++) {
+            csv.append(String.format("PC-%04d,Wipe,2025-01-15T10:00:00Z%n", i));
+        }
+        return csv.toString();
+    }
+
+    @Test
+    void aStopMidFileSendsNoMoreAndAccountsForEveryRecordWithTheUnsentOnesInTheRetryFile() throws Exception {
+        sim.setLatencyMillis(10);
+        drop("big.csv", bigCsv(400));
+        AtomicReference<Main> main = new AtomicReference<>();
+        AtomicInteger exit = new AtomicInteger(-1);
+        Thread app = startOnce(main, exit);
+        waitFor(() -> sim.records().size() >= 20, 20_000);
+        main.get().completed(); // what Ctrl-C or SIGTERM does
+        app.join(20_000);
+        assertThat(app.isAlive()).as("stopped well within the shutdown timeout").isFalse();
+        assertThat(exit.get()).isEqualTo(2);
+
+        List<Map<String, String>> rows = assertAccounted("big", 400);
+        long created = rows.stream().filter(r -> r.get("outcome").equals("created")).count();
+        assertThat(created).isEqualTo(sim.records().size()).isLessThan(400);
+        assertThat(rows.subList((int) created, 400)).allSatisfy(r -> {
+            assertThat(r.get("outcome")).isEqualTo("retry");
+            assertThat(r.get("message")).contains("the run was stopped");
+        });
+        var summary = json.readTree(out.resolve("results/big.summary.json").toFile());
+        assertThat(summary.get("notes").toString()).contains("the run was stopped after " + created + " record(s)");
+        assertThat(summary.get("failure").isNull()).isTrue();
+        assertThat(out.resolve("processed/big.csv")).exists();
+        assertThat(inbox.resolve("big.csv")).doesNotExist();
+
+        // the retry file holds exactly the records not sent: dropped back, the load completes with no duplicate
+        Files.move(out.resolve("retries/big.retry.csv"), inbox.resolve("big.retry.csv"));
+        sim.setLatencyMillis(0);
+        assertThat(runOnce()).isZero();
+        assertThat(assertAccounted("big.retry", 400 - (int) created))
+                .allMatch(r -> r.get("outcome").equals("created"));
+        assertThat(sim.records()).extracting(r -> r.get("deviceDisplayName").asText())
+                .hasSize(400).doesNotHaveDuplicates();
+    }
+
+    @Test
+    void aStopDuringARetryWaitEndsAfterThatAttemptAndNeverStartsAnother() throws Exception {
+        sim.faults().add("POST", "PC-0001", 429, "2", 5);
+        drop("big.csv", bigCsv(50));
+        AtomicReference<Main> main = new AtomicReference<>();
+        AtomicInteger exit = new AtomicInteger(-1);
+        Thread app = startOnce(main, exit);
+        waitFor(() -> sim.seen().size() >= 1, 20_000);
+        main.get().completed();
+        app.join(20_000);
+        assertThat(app.isAlive()).isFalse();
+        assertThat(exit.get()).isEqualTo(2);
+
+        List<Map<String, String>> rows = assertAccounted("big", 50);
+        assertThat(rows.get(0).get("outcome")).isEqualTo("retry");
+        assertThat(rows.get(0).get("attempts")).isEqualTo("2");
+        assertThat(rows.get(0).get("httpStatus")).isEqualTo("429");
+        assertThat(rows.get(0).get("message")).contains("the run was stopping").contains("TooManyRequests");
+        assertThat(rows.subList(1, 50)).allMatch(r -> r.get("outcome").equals("retry")
+                && r.get("message").contains("the run was stopped before this record"));
+        assertThat(sim.seen()).hasSize(2);
+        assertThat(sim.records()).isEmpty();
+    }
+
     private static void waitFor(java.util.function.BooleanSupplier condition, long millis) throws InterruptedException {
         long end = System.currentTimeMillis() + millis;
         while (!condition.getAsBoolean()) {
@@ -155,7 +230,6 @@ class ModesEndToEndTest extends EndToEndSupport {
         assertThat(hashes(samples)).isEqualTo(before);
         assertThat(sim.seen()).as("the test simulator was not used").isEmpty();
 
-        ObjectMapper json = new ObjectMapper();
         JsonNode summary = json.readTree(out.resolve("results/device-actions.summary.json").toFile());
         assertThat(summary.get("simulator").asBoolean()).isTrue();
         assertThat(summary.get("target").asText()).contains("EMBEDDED GRAPH SIMULATOR");

@@ -1,6 +1,5 @@
 package io.github.raaetl.e2e;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.raaetl.simulator.GraphSimulator;
 import org.junit.jupiter.api.Test;
 
@@ -94,7 +93,7 @@ class RetryEndToEndTest extends EndToEndSupport {
         assertThat(rows.get(1).get("outcome")).isEqualTo("rejected");
         assertThat(rows.get(1).get("attempts")).isEqualTo("1");
         assertThat(rows.get(1).get("httpStatus")).isEqualTo("403");
-        var rejected = new ObjectMapper().readTree(out.resolve("rejected/mixed.rejected.json").toFile());
+        var rejected = json.readTree(out.resolve("rejected/mixed.rejected.json").toFile());
         assertThat(rejected).hasSize(1);
         assertThat(rejected.get(0).get("deviceDisplayName").asText()).isEqualTo("PC-FINE");
     }

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -62,6 +63,26 @@ class FileRunTest {
         FileSummary summary = run.finish(null);
         assertThat(summary.counts()).containsEntry("created", 1L).containsEntry("retry", 0L);
         assertThat(Files.exists(dir.resolve("out/retries/in.retry.csv"))).isFalse();
+    }
+
+    @Test
+    void aStopRequestEndsReadingAndTheUnreadRecordsGoToTheRetryFile() throws Exception {
+        FileRun run = run("action\na\nb\nc\nd\n");
+        AtomicBoolean stop = new AtomicBoolean();
+        Iterator<InputRecord> it = run.records(stop::get);
+        assertThat(it.hasNext()).isTrue();
+        InputRecord first = it.next();
+        stop.set(true);
+        assertThat(it.hasNext()).as("no record is read once a stop is requested").isFalse();
+        run.complete(first, result(first, Outcome.CREATED), null);
+        FileSummary summary = run.finish(null);
+        assertThat(summary.records()).isEqualTo(4);
+        assertThat(summary.counts()).containsEntry("created", 1L).containsEntry("retry", 3L);
+        assertThat(summary.failure()).as("every record is accounted for: not a failed file").isNull();
+        assertThat(summary.notes()).containsExactly("the run was stopped after 1 record(s); the 3 record(s) not sent are in the retry file");
+        assertThat(Files.readAllLines(dir.resolve("out/retries/in.retry.csv"))).containsExactly("action", "b", "c", "d");
+        assertThat(Files.readAllLines(dir.resolve("out/results/in.results.csv"))).hasSize(5)
+                .last().asString().startsWith("4,retry,,,0,").contains("the run was stopped before this record");
     }
 
     @Test
