@@ -57,6 +57,7 @@ public final class FileRun {
     private long read;
     /** How many records had been read when a stop was requested; -1 while reading runs to the end. */
     private long stoppedAt = -1;
+    private long notSent;
 
     private final AtomicFile resultsFile;
     private final CSVPrinter results;
@@ -258,7 +259,8 @@ public final class FileRun {
         }
         long millis = clock.millis() - started.toEpochMilli();
         FileSummary summary = new FileSummary(fileName, reader.layout().format().name(), target.describe(),
-                target.simulator(), dryRun, read, perOutcome, millis, problem, List.copyOf(unknown), notes, outputs);
+                target.simulator(), dryRun, read, perOutcome, millis, problem, List.copyOf(unknown), notes, outputs,
+                notSent);
         AtomicFile summaryFile = new AtomicFile((dryRun ? dirs.dryRun() : dirs.results())
                 .resolve(baseName + ".summary.json"));
         json.copy().enable(SerializationFeature.INDENT_OUTPUT).writeValue(summaryFile.part().toFile(), summary);
@@ -271,16 +273,15 @@ public final class FileRun {
      * its row in the results and its place in the retry file, ready to be dropped back in.
      */
     private String accountForUnsent() throws IOException {
-        long unsent = 0;
         while (reader.hasNext()) {
             InputRecord record = reader.next();
             read++;
             inFlight.put(record.ordinal(), record);
             complete(record, new RecordResult(record.number(), dryRun ? Outcome.INVALID : Outcome.RETRY, 0, null, 0,
                     null, null, "not sent: the run was stopped before this record", null, null), null);
-            unsent++;
+            notSent++;
         }
-        return "the run was stopped after " + stoppedAt + " record(s); the " + unsent + " record(s) not sent are "
+        return "the run was stopped after " + stoppedAt + " record(s); the " + notSent + " record(s) not sent are "
                 + (dryRun ? "marked invalid (not validated)" : "in the retry file");
     }
 

@@ -16,13 +16,16 @@ import java.util.stream.Collectors;
  * @param unknown  columns or members that match no property and were not sent
  * @param notes    other remarks on the file
  * @param outputs  files written for it
+ * @param notSent  records not processed because the run was stopped (they are in the retry file)
  */
 public record FileSummary(String file, String format, String target, boolean simulator, boolean dryRun, long records,
                           Map<String, Long> counts, long durationMillis, String failure, List<String> unknown,
-                          List<String> notes, List<String> outputs) {
+                          List<String> notes, List<String> outputs, long notSent) {
 
+    /** The pace of the records processed (those left unsent by a stop are only read, so they do not count). */
     public double recordsPerSecond() {
-        return durationMillis == 0 ? records * 1000.0 : records * 1000.0 / durationMillis;
+        long processed = records - notSent;
+        return durationMillis == 0 ? processed * 1000.0 : processed * 1000.0 / durationMillis;
     }
 
     public long accounted() {

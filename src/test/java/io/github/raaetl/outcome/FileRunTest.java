@@ -78,6 +78,7 @@ class FileRunTest {
         FileSummary summary = run.finish(null);
         assertThat(summary.records()).isEqualTo(4);
         assertThat(summary.counts()).containsEntry("created", 1L).containsEntry("retry", 3L);
+        assertThat(summary.notSent()).isEqualTo(3);
         assertThat(summary.failure()).as("every record is accounted for: not a failed file").isNull();
         assertThat(summary.notes()).containsExactly("the run was stopped after 1 record(s); the 3 record(s) not sent are in the retry file");
         assertThat(Files.readAllLines(dir.resolve("out/retries/in.retry.csv"))).containsExactly("action", "b", "c", "d");
