@@ -10,6 +10,7 @@ import io.github.raaetl.graph.ClientCredentialsTokenProvider;
 import io.github.raaetl.graph.GraphRequests;
 import io.github.raaetl.graph.GraphResponses;
 import io.github.raaetl.graph.GraphTarget;
+import io.github.raaetl.graph.MsalTokenProvider;
 import io.github.raaetl.graph.RetryPolicy;
 import io.github.raaetl.graph.TokenProvider;
 import io.github.raaetl.input.RecordReaders;
@@ -89,9 +90,7 @@ public final class EtlConfiguration implements CamelConfiguration {
                     + "Nothing will be sent to Microsoft Graph.", simulator.graphBaseUrl());
         } else {
             target = new GraphTarget(s.effectiveBaseUrl(), false);
-            tokens = !s.token().isBlank() ? TokenProvider.fixed(s.token())
-                    : new ClientCredentialsTokenProvider(s.loginUrl(), s.tenantId(), s.clientId(), s.clientSecret(),
-                    target.origin() + "/.default", Duration.ofMillis(s.timeoutMillis()), clock);
+            tokens = !s.token().isBlank() ? TokenProvider.fixed(s.token()) : clientCredentials(s, target, clock);
             LOG.info("Target: {}, authenticating with {}", target.describe(), tokens);
         }
         if (!s.dryRun()) {
@@ -128,6 +127,21 @@ public final class EtlConfiguration implements CamelConfiguration {
                     + "writable, so processed files could not be moved out of it; use --keep-input for a read-only folder");
         }
         return dirs;
+    }
+
+    /**
+     * Microsoft's MSAL4J for every https login URL (Entra in any cloud); the plain client only for an http one
+     * (a simulator or test server on 127.0.0.1), which MSAL refuses.
+     */
+    private static TokenProvider clientCredentials(EtlSettings s, GraphTarget target, Clock clock) {
+        String scope = target.origin() + "/.default";
+        Duration timeout = Duration.ofMillis(s.timeoutMillis());
+        if (s.loginUrl().regionMatches(true, 0, "https://", 0, 8)) {
+            return new MsalTokenProvider(s.loginUrl(), s.tenantId(), s.clientId(), s.clientSecret(), scope, timeout,
+                    null, clock);
+        }
+        return new ClientCredentialsTokenProvider(s.loginUrl(), s.tenantId(), s.clientId(), s.clientSecret(), scope,
+                timeout, clock);
     }
 
     private static GraphSimulator startSimulator(CamelContext context, EtlSettings s) throws Exception {

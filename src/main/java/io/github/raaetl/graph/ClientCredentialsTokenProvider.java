@@ -18,15 +18,12 @@ import java.time.Instant;
  * OAuth2 client-credentials tokens from Entra ID ({@code {login}/{tenant}/oauth2/v2.0/token}, scope
  * {@code <graph origin>/.default}), cached until shortly before expiry and dropped when Graph answers 401.
  *
- * <p>Why not MSAL4J: it refuses any authority that is not https and builds the token URL itself, so it
- * cannot talk to the embedded simulator or a test server on http://127.0.0.1, and we want one code path that
- * the tests exercise end to end. Why not Camel's oauth2 options: they cache per request URL (every PATCH
- * id misses the cache), never refresh on 401 and do not URL-encode the secret.
+ * <p>Used only where Microsoft's library cannot serve: a login URL that is plain http, such as the embedded
+ * simulator's or a test server's on http://127.0.0.1 (MSAL4J refuses any authority that is not https; every
+ * https login URL goes through {@link MsalTokenProvider}). Why not Camel's oauth2 options: they cache per
+ * request URL (every PATCH id misses the cache), never refresh on 401 and do not URL-encode the secret.
  */
 public final class ClientCredentialsTokenProvider implements TokenProvider {
-
-    /** Refresh this long before expiry, or a tenth of the lifetime for short-lived tokens. */
-    private static final Duration MARGIN = Duration.ofMinutes(5);
 
     private final URI tokenEndpoint;
     private final String form;
@@ -96,10 +93,9 @@ public final class ClientCredentialsTokenProvider implements TokenProvider {
                     + status + ")" + describe(body));
         }
         long lifetime = body.path("expires_in").asLong(3599); // a number or a numeric string
-        Duration margin = MARGIN.compareTo(Duration.ofSeconds(lifetime / 10)) < 0 ? MARGIN
-                : Duration.ofSeconds(lifetime / 10);
         token = body.get("access_token").asText();
-        refreshAt = clock.instant().plusSeconds(lifetime).minus(margin);
+        Instant now = clock.instant();
+        refreshAt = TokenProvider.refreshAt(now, now.plusSeconds(lifetime));
     }
 
     private JsonNode parse(String body) {

@@ -1,5 +1,8 @@
 package io.github.raaetl.graph;
 
+import java.time.Duration;
+import java.time.Instant;
+
 /** Supplies the bearer token for Graph requests. */
 public interface TokenProvider {
 
@@ -12,6 +15,19 @@ public interface TokenProvider {
      * @return true when a different token will be tried next (so one retry makes sense)
      */
     boolean invalidate(String refused);
+
+    /**
+     * When to fetch a new token: 5 minutes before it expires (MSAL's own margin), or a tenth of its lifetime
+     * before for short-lived tokens.
+     */
+    static Instant refreshAt(Instant now, Instant expires) {
+        Duration lifetime = Duration.between(now, expires);
+        Duration margin = Duration.ofMinutes(5);
+        if (lifetime.dividedBy(10).compareTo(margin) < 0) {
+            margin = lifetime.dividedBy(10);
+        }
+        return expires.minus(margin);
+    }
 
     /** A token that is fixed in configuration. */
     static TokenProvider fixed(String token) {

@@ -6,8 +6,11 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import io.github.raaetl.mapping.EntitySchema;
 
+import javax.net.ssl.SSLContext;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -21,6 +24,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.Deque;
 import java.util.HashMap;
@@ -51,23 +55,34 @@ public final class GraphSimulator implements AutoCloseable {
     private static final String COLLECTION = GRAPH_PREFIX + "/deviceManagement/remoteActionAudits";
     private static final int LOG_LIMIT = 10_000;
 
-    /** How the simulator behaves; {@link #defaults()} suits tests. */
+    /**
+     * How the simulator behaves; {@link #defaults()} suits tests.
+     *
+     * @param tls null for plain http (the default target, most tests); else it serves https with this context,
+     *            as Entra and Graph do, for clients that refuse http (MSAL4J)
+     */
     public record Options(String tenantId, String clientId, String clientSecret, long tokenLifetimeSeconds,
-                          long latencyMillis, boolean patchReturnsNoContent) {
+                          long latencyMillis, boolean patchReturnsNoContent, SSLContext tls) {
         public static Options defaults() {
-            return new Options("simulator-tenant", "simulator-client", UUID.randomUUID().toString(), 3599, 0, false);
+            return new Options("simulator-tenant", "simulator-client", UUID.randomUUID().toString(), 3599, 0, false,
+                    null);
         }
 
         public Options withLatency(long millis) {
-            return new Options(tenantId, clientId, clientSecret, tokenLifetimeSeconds, millis, patchReturnsNoContent);
+            return new Options(tenantId, clientId, clientSecret, tokenLifetimeSeconds, millis, patchReturnsNoContent, tls);
         }
 
         public Options withTokenLifetime(long seconds) {
-            return new Options(tenantId, clientId, clientSecret, seconds, latencyMillis, patchReturnsNoContent);
+            return new Options(tenantId, clientId, clientSecret, seconds, latencyMillis, patchReturnsNoContent, tls);
         }
 
         public Options withPatchNoContent(boolean noContent) {
-            return new Options(tenantId, clientId, clientSecret, tokenLifetimeSeconds, latencyMillis, noContent);
+            return new Options(tenantId, clientId, clientSecret, tokenLifetimeSeconds, latencyMillis, noContent, tls);
+        }
+
+        public Options withTls(SSLContext context) {
+            return new Options(tenantId, clientId, clientSecret, tokenLifetimeSeconds, latencyMillis,
+                    patchReturnsNoContent, context);
         }
     }
 
@@ -146,7 +161,14 @@ public final class GraphSimulator implements AutoCloseable {
         this.options = options;
         this.schema = schema;
         this.latencyMillis = options.latencyMillis();
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
+        InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
+        if (options.tls() == null) {
+            server = HttpServer.create(address, 0);
+        } else {
+            HttpsServer https = HttpsServer.create(address, 0);
+            https.setHttpsConfigurator(new HttpsConfigurator(options.tls()));
+            server = https;
+        }
         executor = Executors.newFixedThreadPool(16, r -> {
             Thread t = new Thread(r, "graph-simulator");
             t.setDaemon(true);
@@ -163,7 +185,7 @@ public final class GraphSimulator implements AutoCloseable {
     }
 
     public String origin() {
-        return "http://127.0.0.1:" + server.getAddress().getPort();
+        return (options.tls() == null ? "http" : "https") + "://127.0.0.1:" + server.getAddress().getPort();
     }
 
     public String graphBaseUrl() {
@@ -541,7 +563,7 @@ public final class GraphSimulator implements AutoCloseable {
             status = 401;
             reply.put("error", "invalid_client");
             reply.put("error_description", "AADSTS7000215: Invalid client secret provided.");
-        } else if (form.get("scope") == null || !form.get("scope").endsWith("/.default")) {
+        } else if (!isResourceDefaultScope(form.get("scope"))) {
             status = 400;
             reply.put("error", "invalid_scope");
             reply.put("error_description", "AADSTS1002012: The provided value for scope is not valid. "
@@ -555,8 +577,21 @@ public final class GraphSimulator implements AutoCloseable {
             reply.put("ext_expires_in", options.tokenLifetimeSeconds());
             reply.put("access_token", token);
         }
-        Map<String, String> headers = new HashMap<>();
-        send(ex, new Reply(status, reply, headers));
+        send(ex, new Reply(status, reply, headers(ex))); // Entra echoes client-request-id too; MSAL checks
+    }
+
+    /**
+     * Client credentials need one resource scope ending in /.default; Entra ignores the OpenID scopes that
+     * MSAL adds on its own (openid, profile, offline_access).
+     */
+    private static boolean isResourceDefaultScope(String scope) {
+        if (scope == null) {
+            return false;
+        }
+        List<String> resources = Arrays.stream(scope.trim().split("\\s+"))
+                .filter(x -> !Set.of("openid", "profile", "offline_access").contains(x))
+                .toList();
+        return resources.size() == 1 && resources.get(0).endsWith("/.default");
     }
 
     private Reply checkToken(HttpExchange ex) {

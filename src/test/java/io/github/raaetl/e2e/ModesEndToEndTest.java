@@ -2,6 +2,8 @@ package io.github.raaetl.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.raaetl.EtlApplication;
+import io.github.raaetl.simulator.GraphSimulator;
+import io.github.raaetl.testing.SelfSignedTls;
 import org.apache.camel.main.Main;
 import org.junit.jupiter.api.Test;
 
@@ -75,12 +77,50 @@ class ModesEndToEndTest extends EndToEndSupport {
         assertThat(wrong.output).contains("AADSTS7000215").doesNotContain("wrong-secret-123");
     }
 
+    @Test
+    void anHttpsLoginUrlGoesThroughMsal4jAndTheJvmsTrustStore() throws Exception {
+        SelfSignedTls tls = SelfSignedTls.create(Files.createDirectories(work.resolve("tls")));
+        GraphSimulator https = GraphSimulator.start(GraphSimulator.Options.defaults().withTls(tls.server()));
+        try {
+            drop("tls.csv", GOOD);
+            Map<String, String> env = new TreeMap<>();
+            env.put("ETL_INBOX", inbox.toString());
+            env.put("ETL_OUTPUT", out.toString());
+            env.put("ETL_POLL_DELAY_MS", "100");
+            env.put("ETL_READ_LOCK_MIN_AGE_MS", "0");
+            env.put("GRAPH_BASE_URL", https.graphBaseUrl());
+            env.put("GRAPH_LOGIN_URL", https.loginUrl());
+            env.put("AZURE_TENANT_ID", https.options().tenantId());
+            env.put("AZURE_CLIENT_ID", https.options().clientId());
+            env.put("AZURE_CLIENT_SECRET", https.options().clientSecret());
+            Result ok = java(env, tls.trustStoreOptions(), "--once");
+            assertThat(ok.exit).as(ok.output).isZero();
+            assertThat(ok.output).contains("via MSAL4J from " + https.loginUrl() + "/" + https.options().tenantId())
+                    .doesNotContain(https.options().clientSecret());
+            assertThat(assertAccounted("tls", 1).get(0).get("outcome")).isEqualTo("created");
+            assertThat(https.records()).hasSize(1);
+            assertThat(https.tokensIssued()).isEqualTo(1);
+
+            env.put("AZURE_CLIENT_SECRET", "wrong-secret-456");
+            Result wrong = java(env, tls.trustStoreOptions(), "--once");
+            assertThat(wrong.exit).isEqualTo(1);
+            assertThat(wrong.output).contains("AADSTS7000215").doesNotContain("wrong-secret-456");
+        } finally {
+            https.close();
+        }
+    }
+
     private record Result(int exit, String output) {
     }
 
     private Result java(Map<String, String> env, String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), EtlApplication.class.getName()));
+        return java(env, List.of(), args);
+    }
+
+    private Result java(Map<String, String> env, List<String> jvmOptions, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        cmd.addAll(jvmOptions);
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), EtlApplication.class.getName()));
         cmd.addAll(List.of(args));
         // output to a file, not a pipe: reading a pipe to its end would wait for ever on a hung process
         Path log = Files.createTempFile(work, "process", ".log");
