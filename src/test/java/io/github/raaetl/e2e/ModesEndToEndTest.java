@@ -56,16 +56,7 @@ class ModesEndToEndTest extends EndToEndSupport {
     @Test
     void realProcessReadsSettingsFromTheEnvironmentAndExitsWithTheCode() throws Exception {
         drop("env.csv", GOOD);
-        Map<String, String> env = new TreeMap<>();
-        env.put("ETL_INBOX", inbox.toString());
-        env.put("ETL_OUTPUT", out.toString());
-        env.put("ETL_POLL_DELAY_MS", "100");
-        env.put("ETL_READ_LOCK_MIN_AGE_MS", "0");
-        env.put("GRAPH_BASE_URL", sim.graphBaseUrl());
-        env.put("GRAPH_LOGIN_URL", sim.loginUrl());
-        env.put("AZURE_TENANT_ID", sim.options().tenantId());
-        env.put("AZURE_CLIENT_ID", sim.options().clientId());
-        env.put("AZURE_CLIENT_SECRET", sim.options().clientSecret());
+        Map<String, String> env = environmentFor(sim);
         Result ok = java(env, "--once");
         assertThat(ok.exit).as(ok.output).isZero();
         assertThat(assertAccounted("env", 1).get(0).get("outcome")).isEqualTo("created");
@@ -83,16 +74,7 @@ class ModesEndToEndTest extends EndToEndSupport {
         GraphSimulator https = GraphSimulator.start(GraphSimulator.Options.defaults().withTls(tls.server()));
         try {
             drop("tls.csv", GOOD);
-            Map<String, String> env = new TreeMap<>();
-            env.put("ETL_INBOX", inbox.toString());
-            env.put("ETL_OUTPUT", out.toString());
-            env.put("ETL_POLL_DELAY_MS", "100");
-            env.put("ETL_READ_LOCK_MIN_AGE_MS", "0");
-            env.put("GRAPH_BASE_URL", https.graphBaseUrl());
-            env.put("GRAPH_LOGIN_URL", https.loginUrl());
-            env.put("AZURE_TENANT_ID", https.options().tenantId());
-            env.put("AZURE_CLIENT_ID", https.options().clientId());
-            env.put("AZURE_CLIENT_SECRET", https.options().clientSecret());
+            Map<String, String> env = environmentFor(https);
             Result ok = java(env, tls.trustStoreOptions(), "--once");
             assertThat(ok.exit).as(ok.output).isZero();
             assertThat(ok.output).contains("via MSAL4J from " + https.loginUrl() + "/" + https.options().tenantId())
@@ -108,6 +90,21 @@ class ModesEndToEndTest extends EndToEndSupport {
         } finally {
             https.close();
         }
+    }
+
+    /** The settings a child process gets, the way an operator sets them: environment variables only. */
+    private Map<String, String> environmentFor(GraphSimulator target) {
+        Map<String, String> env = new TreeMap<>();
+        env.put("ETL_INBOX", inbox.toString());
+        env.put("ETL_OUTPUT", out.toString());
+        env.put("ETL_POLL_DELAY_MS", "100");
+        env.put("ETL_READ_LOCK_MIN_AGE_MS", "0");
+        env.put("GRAPH_BASE_URL", target.graphBaseUrl());
+        env.put("GRAPH_LOGIN_URL", target.loginUrl());
+        env.put("AZURE_TENANT_ID", target.options().tenantId());
+        env.put("AZURE_CLIENT_ID", target.options().clientId());
+        env.put("AZURE_CLIENT_SECRET", target.options().clientSecret());
+        return env;
     }
 
     private record Result(int exit, String output) {
