@@ -94,11 +94,7 @@ public final class InboxSteps {
      */
     public Iterator<InputRecord> records(Exchange exchange) {
         CamelContext context = exchange.getContext();
-        return exchange.getProperty(Props.FILE_RUN, FileRun.class).records(() -> stopping(context));
-    }
-
-    static boolean stopping(CamelContext context) {
-        return context.isStopping();
+        return exchange.getProperty(Props.FILE_RUN, FileRun.class).records(() -> RunControl.stopping(context));
     }
 
     /** After the last record: publish the outputs; a file that broke part-way goes to failed with its reason. */

@@ -96,7 +96,7 @@ public final class RecordSteps {
         String last = v != null ? v.message() : d.lastFailure();
         complete(exchange, Outcome.RETRY, v != null ? v.status() : 0, null,
                 "gave up after " + d.attempts() + " attempt(s)"
-                        + (InboxSteps.stopping(exchange.getContext()) ? " (the run was stopping)" : "") + "; last: " + last,
+                        + (RunControl.stopping(exchange.getContext()) ? " (the run was stopping)" : "") + "; last: " + last,
                 null);
     }
 

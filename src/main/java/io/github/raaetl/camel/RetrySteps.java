@@ -28,7 +28,7 @@ public final class RetrySteps implements Processor {
     /** Retry while attempts remain, unless the application is stopping: then the record goes to the retry file. */
     public boolean shouldRetry(Exchange exchange) {
         Delivery d = exchange.getProperty(Props.DELIVERY, Delivery.class);
-        return d != null && policy.shouldRetry(d.attempts()) && !InboxSteps.stopping(exchange.getContext());
+        return d != null && policy.shouldRetry(d.attempts()) && !RunControl.stopping(exchange.getContext());
     }
 
     @Override
@@ -43,7 +43,7 @@ public final class RetrySteps implements Processor {
             d.failed(e == null ? "unknown failure" : e.getClass().getSimpleName() + ": " + e.getMessage());
         }
         String why = d.verdict() != null ? d.verdict().status() + " " + d.verdict().message() : d.lastFailure();
-        if (InboxSteps.stopping(exchange.getContext())) {
+        if (RunControl.stopping(exchange.getContext())) {
             LOG.warn("{} record {}: attempt {} failed ({}); the run is stopping, so the record goes to the retry file",
                     fileName(exchange), recordNumber(exchange), d.attempts(), why);
         } else if (policy.shouldRetry(d.attempts())) {

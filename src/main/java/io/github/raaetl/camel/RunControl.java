@@ -1,5 +1,6 @@
 package io.github.raaetl.camel;
 
+import org.apache.camel.CamelContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,6 +18,14 @@ public final class RunControl {
     public RunControl(boolean once, Runnable stop) {
         this.once = once;
         this.stop = stop;
+    }
+
+    /**
+     * The application has been asked to stop (Ctrl-C, SIGTERM, a service stop, or --once being done) and Camel
+     * is waiting for the work in flight: read no further record and start no further retry.
+     */
+    public static boolean stopping(CamelContext context) {
+        return context.isStopping();
     }
 
     public void inboxIdle() {

@@ -21,9 +21,9 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * Client-credential tokens from Entra ID through Microsoft's own library, MSAL4J: used for every https login
- * URL (the public cloud and the national clouds). The token is kept until shortly before it expires (the same
- * rule as MSAL's own cache, applied here too so that it holds whatever MSAL's cache keys on); after a 401
- * from Graph the next call skips both caches.
+ * URL (the public cloud and the national clouds). The token is kept here until 5 minutes before it expires
+ * (MSAL's own rule) rather than left to MSAL's cache alone, which was seen to miss every time against a local
+ * https server; after a 401 from Graph the next call skips both.
  *
  * <p>MSAL refuses authorities that are not https, so a token endpoint on {@code http://127.0.0.1} (the embedded
  * simulator, the tests) is served by {@link ClientCredentialsTokenProvider} instead.
@@ -41,7 +41,8 @@ public final class MsalTokenProvider implements TokenProvider {
     private boolean skipCacheNext;
 
     /**
-     * @param tls the sockets to use, or null for the JVM's default trust (a test server's own certificate)
+     * @param tls sockets for the token endpoint, or null for the JVM's (which honour javax.net.ssl.trustStore);
+     *            tests pass ones that trust a throwaway certificate
      */
     public MsalTokenProvider(String loginUrl, String tenantId, String clientId, String clientSecret, String scope,
                              Duration timeout, SSLSocketFactory tls, Clock clock) {
