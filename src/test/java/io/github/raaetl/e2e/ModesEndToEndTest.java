@@ -223,7 +223,8 @@ class ModesEndToEndTest extends EndToEndSupport {
 
     @Test
     void aStopDuringARetryWaitEndsAfterThatAttemptAndNeverStartsAnother() throws Exception {
-        sim.faults().add("POST", "PC-0001", 429, "2", 5);
+        // a long enough Retry-After that the stop lands inside the first wait even on a slow machine
+        sim.faults().add("POST", "PC-0001", 429, "4", 5);
         drop("big.csv", bigCsv(50));
         AtomicReference<Main> main = new AtomicReference<>();
         AtomicInteger exit = new AtomicInteger(-1);
