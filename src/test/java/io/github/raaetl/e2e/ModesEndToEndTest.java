@@ -222,8 +222,8 @@ class ModesEndToEndTest extends EndToEndSupport {
     }
 
     @Test
-    void aStopDuringARetryWaitEndsAfterThatAttemptAndNeverStartsAnother() throws Exception {
-        // a long enough Retry-After that the stop lands inside the first wait even on a slow machine
+    void aStopWhileARecordIsBeingRetriedStartsNoFurtherAttempt() throws Exception {
+        // every attempt is throttled with a 4 s Retry-After: left alone, the record would make all 3 attempts
         sim.faults().add("POST", "PC-0001", 429, "4", 5);
         drop("big.csv", bigCsv(50));
         AtomicReference<Main> main = new AtomicReference<>();
@@ -237,12 +237,15 @@ class ModesEndToEndTest extends EndToEndSupport {
 
         List<Map<String, String>> rows = assertAccounted("big", 50);
         assertThat(rows.get(0).get("outcome")).isEqualTo("retry");
-        assertThat(rows.get(0).get("attempts")).isEqualTo("2");
         assertThat(rows.get(0).get("httpStatus")).isEqualTo("429");
         assertThat(rows.get(0).get("message")).contains("the run was stopping").contains("TooManyRequests");
+        // the stop lands either before the retry is decided (1 attempt) or during its wait, after which the
+        // attempt already promised is made (2); never a third
+        int attempts = Integer.parseInt(rows.get(0).get("attempts"));
+        assertThat(attempts).isBetween(1, 2);
+        assertThat(sim.seen()).hasSize(attempts);
         assertThat(rows.subList(1, 50)).allMatch(r -> r.get("outcome").equals("retry")
                 && r.get("message").contains("the run was stopped before this record"));
-        assertThat(sim.seen()).hasSize(2);
         assertThat(sim.records()).isEmpty();
     }
 
