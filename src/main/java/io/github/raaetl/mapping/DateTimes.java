@@ -6,28 +6,37 @@ import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeFormatterBuilder;
+import java.time.format.DateTimeParseException;
+import java.time.format.ResolverStyle;
 import java.time.temporal.ChronoField;
 import java.time.temporal.TemporalAccessor;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 
 /**
  * Reads requestDateTime in the forms people have (ISO 8601 with or without offset, admin-center exports such
  * as {@code 1/15/2025 3:04:05 PM}) and writes the one form Graph documents: ISO 8601 in UTC with {@code Z},
  * at most 7 fractional digits (Edm.DateTimeOffset precision).
+ *
+ * <p>Every form is resolved strictly: a date or time that does not exist ({@code 2024-02-30}, {@code 2023-02-29},
+ * {@code 24:00:01}) is refused, never moved to a neighbouring valid one as java.time's default (smart) resolution
+ * would do.
  */
 public final class DateTimes {
 
+    /** Graph keeps 100 ns ticks: 7 fractional digits. */
+    private static final int GRAPH_FRACTION_DIGITS = 7;
+
     private static final DateTimeFormatter UTC_OUT = new DateTimeFormatterBuilder()
             .appendPattern("uuuu-MM-dd'T'HH:mm:ss")
-            .appendFraction(ChronoField.NANO_OF_SECOND, 0, 7, true)
+            .appendFraction(ChronoField.NANO_OF_SECOND, 0, GRAPH_FRACTION_DIGITS, true)
             .appendLiteral('Z')
             .toFormatter(Locale.ROOT)
-            .withZone(java.time.ZoneOffset.UTC);
+            .withZone(ZoneOffset.UTC);
 
     /**
      * ISO 8601 as people write it: date, optional time after 'T' or a space, optional offset as Z, +01:00,
@@ -44,7 +53,15 @@ public final class DateTimes {
             .optionalStart().appendOffset("+HHMMss", "Z").optionalEnd()
             .optionalStart().appendOffset("+HH", "Z").optionalEnd()
             .optionalEnd()
-            .toFormatter(Locale.ROOT);
+            .toFormatter(Locale.ROOT)
+            .withResolverStyle(ResolverStyle.STRICT);
+
+    /** What a text said: the value to send, or why there is none. Exactly one of the two is set. */
+    public record Reading(String graphValue, String problem) {
+        public boolean ok() {
+            return graphValue != null;
+        }
+    }
 
     private final ZoneId zone;
     private final List<DateTimeFormatter> localForms = new ArrayList<>();
@@ -56,37 +73,62 @@ public final class DateTimes {
     public DateTimes(ZoneId zone, List<String> patterns) {
         this.zone = zone;
         for (String p : patterns) {
+            // strict resolution needs an era for 'yyyy' (year of era); an export never writes one, so assume AD
             localForms.add(new DateTimeFormatterBuilder().parseCaseInsensitive().appendPattern(p)
-                    .toFormatter(Locale.US));
+                    .parseDefaulting(ChronoField.ERA, 1)
+                    .toFormatter(Locale.US)
+                    .withResolverStyle(ResolverStyle.STRICT));
         }
     }
 
-    /** The instant in Graph's wire form, or empty when the text is no date-time we know. */
-    public Optional<String> toGraph(String text) {
-        return parse(text).map(UTC_OUT::format);
-    }
-
-    public Optional<Instant> parse(String text) {
+    /** The instant in Graph's wire form, or why the text cannot be one. */
+    public Reading read(String text) {
         String t = text.trim();
+        String impossible = null;
         try {
-            TemporalAccessor parsed = ISO_IN.parseBest(t, OffsetDateTime::from, LocalDateTime::from, LocalDate::from);
-            if (parsed instanceof OffsetDateTime odt) {
-                return Optional.of(odt.toInstant());
-            }
-            if (parsed instanceof LocalDateTime ldt) {
-                return Optional.of(ldt.atZone(zone).toInstant());
-            }
-            return Optional.of(((LocalDate) parsed).atStartOfDay(zone).toInstant());
-        } catch (DateTimeException ignored) {
-            // not ISO 8601: try the configured forms
+            return inGraphForm(iso(t));
+        } catch (DateTimeParseException e) {
+            impossible = unresolvable(e);
         }
         for (DateTimeFormatter f : localForms) {
             try {
-                return Optional.of(LocalDateTime.parse(t, f).atZone(zone).toInstant());
-            } catch (DateTimeException ignored) {
-                // try the next form
+                return inGraphForm(LocalDateTime.parse(t, f).atZone(zone).toInstant());
+            } catch (DateTimeParseException e) {
+                impossible = impossible != null ? impossible : unresolvable(e);
             }
         }
-        return Optional.empty();
+        if (impossible != null) {
+            return new Reading(null, "names a date or time that does not exist (" + impossible + ")");
+        }
+        return new Reading(null, "is not a date-time (use ISO 8601 such as 2025-01-15T15:04:05Z, or M/d/yyyy h:mm:ss AM/PM)");
+    }
+
+    private Instant iso(String t) {
+        TemporalAccessor parsed = ISO_IN.parseBest(t, OffsetDateTime::from, LocalDateTime::from, LocalDate::from);
+        if (parsed instanceof OffsetDateTime odt) {
+            return odt.toInstant();
+        }
+        if (parsed instanceof LocalDateTime ldt) {
+            return ldt.atZone(zone).toInstant();
+        }
+        return ((LocalDate) parsed).atStartOfDay(zone).toInstant();
+    }
+
+    /** More precision than Graph keeps would be cut off silently: refuse it unless the digits cut are zeros. */
+    private static Reading inGraphForm(Instant instant) {
+        if (instant.getNano() % 100 != 0) {
+            return new Reading(null, "has more than " + GRAPH_FRACTION_DIGITS + " fractional digits of seconds, "
+                    + "which Graph does not keep (it stores 100 ns steps); round it to at most 7 digits");
+        }
+        return new Reading(UTC_OUT.format(instant), null);
+    }
+
+    /**
+     * The text had the shape of a date-time but names one that does not exist (Feb 30, hour 24, minute 60):
+     * java.time reports that as a resolution failure, a parse exception caused by a DateTimeException.
+     */
+    private static String unresolvable(DateTimeParseException e) {
+        Throwable cause = e.getCause();
+        return cause instanceof DateTimeException && !(cause instanceof DateTimeParseException) ? cause.getMessage() : null;
     }
 }

@@ -7,11 +7,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.raaetl.input.InputRecord;
 
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Maps one input record to a remoteActionAudit payload and validates it against the entity schema.
@@ -21,6 +23,9 @@ import java.util.Optional;
  * export, where ids belong to the source tenant; an {@code operation} column overrides either rule.
  */
 public final class RecordMapper {
+
+    private static final String KEY_VALUE_TYPE = "microsoft.graph.keyValuePair_2OfString_String";
+    private static final Set<String> ENTRY_MEMBERS = Set.of("key", "value", "name");
 
     private final EntitySchema schema;
     private final ColumnResolver columns;
@@ -162,13 +167,12 @@ public final class RecordMapper {
             return Optional.of(json.getNodeFactory().textNode(member.get()));
         }
         if (p.kind() == EntitySchema.Kind.DATE_TIME) {
-            Optional<String> iso = dateTimes.toGraph(text);
-            if (iso.isEmpty()) {
-                errors.add(new FieldError(source, "'" + text + "' is not a date-time (use ISO 8601 such as "
-                        + "2025-01-15T15:04:05Z, or M/d/yyyy h:mm:ss AM/PM)"));
+            DateTimes.Reading reading = dateTimes.read(text);
+            if (!reading.ok()) {
+                errors.add(new FieldError(source, "'" + text + "' " + reading.problem()));
                 return Optional.empty();
             }
-            return Optional.of(json.getNodeFactory().textNode(iso.get()));
+            return Optional.of(json.getNodeFactory().textNode(reading.graphValue()));
         }
         return Optional.of(json.getNodeFactory().textNode(text));
     }
@@ -206,19 +210,63 @@ public final class RecordMapper {
             node.fields().forEachRemaining(e -> pairs.add(pair(e.getKey(), e.getValue().asText())));
         } else if (node.isArray()) {
             for (JsonNode item : node) {
-                JsonNode key = item.get("key") != null ? item.get("key") : item.get("name");
-                if (!item.isObject() || key == null || !key.isValueNode()) {
-                    errors.add(new FieldError(source, "each entry must be an object with a key and a value"));
+                String problem = entryProblem(item);
+                if (problem != null) {
+                    errors.add(new FieldError(source, problem));
                     return Optional.empty();
                 }
-                JsonNode v = item.get("value");
-                pairs.add(pair(key.asText(), v == null || v.isNull() ? null : v.asText()));
+                pairs.add(entry((ObjectNode) item));
             }
         } else {
             errors.add(new FieldError(source, "expected a list of key/value pairs"));
             return Optional.empty();
         }
         return pairs.isEmpty() ? Optional.empty() : Optional.of(pairs);
+    }
+
+    /**
+     * A keyValuePair_2OfString_String entry: any of {@code key}, {@code value} (two nullable strings) and its
+     * {@code @odata.type}; Graph's own Create example sends an entry with the type alone. {@code name} is read as
+     * the key, as in graph.keyValuePair.
+     */
+    private static String entryProblem(JsonNode item) {
+        if (!item.isObject()) {
+            return "each entry must be an object with a key and a value, got " + kind(item);
+        }
+        for (Iterator<Map.Entry<String, JsonNode>> it = item.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> member = it.next();
+            String name = member.getKey();
+            JsonNode v = member.getValue();
+            if ("@odata.type".equals(name)) {
+                String type = v.asText().startsWith("#") ? v.asText().substring(1) : v.asText();
+                if (!v.isTextual() || !KEY_VALUE_TYPE.equals(type)) {
+                    return "an entry's @odata.type must be " + KEY_VALUE_TYPE + ", got " + v;
+                }
+            } else if (!ENTRY_MEMBERS.contains(name)) {
+                return "an entry has a member '" + name + "'; an entry holds only key, value and @odata.type";
+            } else if (!v.isNull() && !v.isValueNode()) {
+                return "an entry's " + name + " must be text, got " + kind(v);
+            }
+        }
+        if (item.has("key") && item.has("name")) {
+            return "an entry has both a key and a name";
+        }
+        return null;
+    }
+
+    /** The entry as given, with name written as key and values as text. */
+    private ObjectNode entry(ObjectNode item) {
+        ObjectNode out = json.createObjectNode();
+        item.fields().forEachRemaining(member -> {
+            String name = "name".equals(member.getKey()) ? "key" : member.getKey();
+            JsonNode v = member.getValue();
+            out.set(name, v.isNull() || name.startsWith("@") ? v : json.getNodeFactory().textNode(v.asText()));
+        });
+        return out;
+    }
+
+    private static String kind(JsonNode node) {
+        return node.getNodeType().name().toLowerCase(Locale.ROOT);
     }
 
     private ObjectNode pair(String key, String value) {

@@ -517,6 +517,10 @@ public final class GraphSimulator implements AutoCloseable {
                                     + "'microsoft.graph.keyValuePair_2OfString_String'.");
                         }
                         JsonNode v = item.get(n);
+                        if (n.equals("@odata.type") && !v.asText().replaceFirst("^#", "")
+                                .equals("microsoft.graph.keyValuePair_2OfString_String")) {
+                            throw new BadRequest("A type named '" + v.asText() + "' could not be resolved by the model.");
+                        }
                         if (!v.isNull() && !v.isTextual()) {
                             throw new BadRequest("Cannot convert a primitive value to the expected type 'Edm.String'. (property '" + n + "')");
                         }

@@ -279,6 +279,8 @@ class ModesEndToEndTest extends EndToEndSupport {
                 .isEqualTo("{\"created\":3,\"updated\":0,\"invalid\":1,\"rejected\":0,\"retry\":0}");
         assertThat(json.readTree(out.resolve("results/status-updates.summary.json").toFile()).get("counts").toString())
                 .isEqualTo("{\"created\":2,\"updated\":0,\"invalid\":0,\"rejected\":1,\"retry\":0}");
+        assertThat(json.readTree(out.resolve("results/graph-create-example.summary.json").toFile()).get("counts").toString())
+                .isEqualTo("{\"created\":1,\"updated\":0,\"invalid\":0,\"rejected\":0,\"retry\":0}");
         assertAccounted("device-actions", 9);
         assertAccounted("tenant-export", 4);
         assertAccounted("status-updates", 3);
