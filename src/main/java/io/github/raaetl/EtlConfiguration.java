@@ -13,18 +13,22 @@ import io.github.raaetl.graph.GraphTarget;
 import io.github.raaetl.graph.MsalTokenProvider;
 import io.github.raaetl.graph.RetryPolicy;
 import io.github.raaetl.graph.TokenProvider;
+import io.github.raaetl.input.FileStability;
 import io.github.raaetl.input.RecordReaders;
 import io.github.raaetl.mapping.ColumnResolver;
 import io.github.raaetl.mapping.DateTimes;
 import io.github.raaetl.mapping.EntitySchema;
 import io.github.raaetl.mapping.EnumValues;
 import io.github.raaetl.mapping.RecordMapper;
+import io.github.raaetl.outcome.InputArchive;
 import io.github.raaetl.outcome.OutputDirs;
+import io.github.raaetl.outcome.OutputFailure;
 import io.github.raaetl.outcome.RunStats;
 import io.github.raaetl.simulator.GraphSimulator;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.Registry;
+import org.apache.camel.support.processor.idempotent.MemoryIdempotentRepository;
 import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,6 +45,7 @@ import java.time.Duration;
 public final class EtlConfiguration implements CamelConfiguration {
 
     private static final Logger LOG = LoggerFactory.getLogger("etl.config");
+    private static final int INBOX_MEMORY = 10_000_000;
 
     private final RunStats stats;
     private final Runnable stop;
@@ -99,8 +104,13 @@ public final class EtlConfiguration implements CamelConfiguration {
 
         GraphRequests requests = new GraphRequests(target, json);
 
-        registry.bind("inboxSteps", new InboxSteps(new RecordReaders(s.csvDelimiter(), json), columns,
-                dirs, target, s.dryRun(), stats, json, clock));
+        RecordReaders readers = new RecordReaders(s.csvDelimiter(), s.maxRecordBytes(), new FileStability(
+                s.readLockMinAgeMillis(), s.readLockCheckIntervalMillis(), s.readLockTimeoutMillis()));
+        InputArchive archive = new InputArchive(dirs, s.keepInput(), s.doneFile(), target.describe(), clock);
+        registry.bind("inboxSteps", new InboxSteps(readers, columns, dirs, archive, target.describe(), target.simulator(),
+                s.dryRun(), stats, json, clock));
+        // the files already taken in this run (see the inbox route); sized for a migration folder, not the default 1000
+        registry.bind("inboxSeen", MemoryIdempotentRepository.memoryIdempotentRepository(INBOX_MEMORY));
         registry.bind("recordSteps", new RecordSteps(mapper, requests, json));
         registry.bind("graphSteps", new GraphSteps(requests, new GraphResponses(json, clock), tokens));
         registry.bind("retrySteps", new RetrySteps(new RetryPolicy(s.maxAttempts(), s.retryBaseDelayMillis(),
@@ -110,21 +120,26 @@ public final class EtlConfiguration implements CamelConfiguration {
                 s.once() ? " (--once)" : " (watching)", s.dryRun() ? " (--dry-run: nothing is sent)" : "");
     }
 
-    /** The output folders must be creatable and writable, and the inbox writable unless inputs stay in place. */
+    /**
+     * Every output folder must exist or be creatable and really writable, and the inbox writable unless inputs stay
+     * in place: found now, a folder that cannot be written stops the app with its name and the system's reason,
+     * instead of losing track of records (and re-sending them) part-way through a run.
+     */
     private static OutputDirs checkFolders(EtlSettings s) {
         OutputDirs dirs = new OutputDirs(s.output());
         try {
-            dirs.create();
-        } catch (IOException e) {
-            throw new EtlSettings.InvalidSettingException("etl.output: cannot create the output folders under "
-                    + dirs.root() + ": " + e);
+            dirs.requireWritable();
+        } catch (OutputFailure e) {
+            throw new EtlSettings.InvalidSettingException("etl.output: " + e.getMessage());
         }
-        if (!Files.isWritable(dirs.results())) {
-            throw new EtlSettings.InvalidSettingException("etl.output: " + dirs.root() + " is not writable");
-        }
-        if (!s.keepInput() && Files.isDirectory(s.inbox()) && !Files.isWritable(s.inbox())) {
-            throw new EtlSettings.InvalidSettingException("etl.inbox: " + s.inbox().toAbsolutePath() + " is not "
-                    + "writable, so processed files could not be moved out of it; use --keep-input for a read-only folder");
+        if (!s.keepInput() && Files.isDirectory(s.inbox())) {
+            try {
+                Files.delete(Files.createTempFile(s.inbox(), ".etl-write-check-", ".tmp"));
+            } catch (IOException e) {
+                throw new EtlSettings.InvalidSettingException("etl.inbox: " + new OutputFailure(s.inbox().toAbsolutePath(), e)
+                        .getMessage() + "; processed files could not be moved out of it (use --keep-input for a "
+                        + "read-only folder)");
+            }
         }
         return dirs;
     }

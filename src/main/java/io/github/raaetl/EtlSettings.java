@@ -18,10 +18,11 @@ import java.util.Optional;
  */
 public record EtlSettings(
         Path inbox, Path output, boolean once, boolean dryRun, boolean keepInput,
-        Character csvDelimiter, Map<String, String> columnAliases, Map<String, Map<String, String>> valueAliases,
+        long readLockMinAgeMillis, long readLockCheckIntervalMillis, long readLockTimeoutMillis, String doneFile,
+        long maxRecordBytes, Character csvDelimiter, Map<String, String> columnAliases, Map<String, Map<String, String>> valueAliases,
         ZoneId timeZone, List<String> dateTimeFormats,
         String baseUrl, String loginUrl, String tenantId, String clientId, String clientSecret, String token,
-        int maxAttempts, long retryBaseDelayMillis, long retryMaxDelayMillis, long timeoutMillis,
+        int maxAttempts, long retryBaseDelayMillis, long retryMaxDelayMillis, long timeoutMillis, long giveUpAfterMillis,
         long simulatorLatencyMillis, int simulatorThrottlePercent, int simulatorErrorPercent,
         double simulatorRetryAfterSeconds) {
 
@@ -42,6 +43,11 @@ public record EtlSettings(
                 r.bool("etl.once", false),
                 r.bool("etl.dry-run", false),
                 r.bool("etl.keep-input", false),
+                r.integer("etl.read-lock-min-age-ms", 1000, 0),
+                r.integer("etl.read-lock-check-interval-ms", 500, 1),
+                r.integer("etl.read-lock-timeout-ms", 60000, 0),
+                doneFile(r.optional("etl.done-file")),
+                r.longValue("etl.max-record-bytes", 1048576, 1024),
                 delimiter(r.text("etl.csv.delimiter", "auto")),
                 pairs("etl.column-aliases", r.text("etl.column-aliases", "")),
                 valueAliases(r.text("etl.value-aliases", "")),
@@ -57,6 +63,7 @@ public record EtlSettings(
                 r.integer("graph.retry-base-delay-ms", 1000, 0),
                 r.integer("graph.retry-max-delay-ms", 120000, 0),
                 r.integer("graph.timeout-ms", 60000, 1),
+                r.integer("graph.give-up-after-ms", 120000, 0),
                 r.integer("simulator.latency-ms", 0, 0),
                 r.integer("simulator.throttle-percent", 0, 0),
                 r.integer("simulator.error-percent", 0, 0),
@@ -117,6 +124,19 @@ public record EtlSettings(
         };
     }
 
+    /** A done-file name must be per input file, as Camel's doneFileName allows: it names the file it completes. */
+    private static String doneFile(Optional<String> pattern) {
+        if (pattern.isEmpty()) {
+            return null;
+        }
+        String p = pattern.get();
+        if (!p.contains("${file:name}") && !p.contains("${file:name.noext}")) {
+            throw new InvalidSettingException("etl.done-file must name the file it completes with ${file:name} or "
+                    + "${file:name.noext} (e.g. ${file:name}.done), got '" + p + "'; leave it unset for no done files");
+        }
+        return p;
+    }
+
     private static ZoneId zone(String text) {
         try {
             return ZoneId.of(text.trim());
@@ -168,6 +188,28 @@ public record EtlSettings(
         String text(String key, String fallback) {
             Optional<String> v = pc.resolveProperty(key);
             return v.map(String::trim).orElse(fallback);
+        }
+
+        /** A setting with no default: absent unless configured (an empty value is a mistake, not "unset"). */
+        Optional<String> optional(String key) {
+            Optional<String> v = pc.resolveProperty(key).map(String::trim);
+            if (v.isPresent() && v.get().isEmpty()) {
+                throw new InvalidSettingException(key + " is set but empty; remove it to leave it unset");
+            }
+            return v;
+        }
+
+        long longValue(String key, long fallback, long min) {
+            String v = text(key, String.valueOf(fallback));
+            try {
+                long n = Long.parseLong(v);
+                if (n < min) {
+                    throw new InvalidSettingException(key + " must be at least " + min + ", got " + n);
+                }
+                return n;
+            } catch (NumberFormatException e) {
+                throw new InvalidSettingException(key + " must be a whole number, got '" + v + "'");
+            }
         }
 
         boolean bool(String key, boolean fallback) {

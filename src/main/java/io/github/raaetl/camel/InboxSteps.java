@@ -1,7 +1,6 @@
 package io.github.raaetl.camel;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.github.raaetl.graph.GraphTarget;
 import io.github.raaetl.input.InputFormat;
 import io.github.raaetl.input.InputRecord;
 import io.github.raaetl.input.RecordReader;
@@ -9,27 +8,27 @@ import io.github.raaetl.input.RecordReaders;
 import io.github.raaetl.input.SourceLayout;
 import io.github.raaetl.input.UnreadableFileException;
 import io.github.raaetl.mapping.ColumnResolver;
-import io.github.raaetl.outcome.AtomicFile;
 import io.github.raaetl.outcome.FileRun;
 import io.github.raaetl.outcome.FileSummary;
+import io.github.raaetl.outcome.InputArchive;
 import io.github.raaetl.outcome.OutputDirs;
+import io.github.raaetl.outcome.OutputFailure;
 import io.github.raaetl.outcome.RunStats;
+import io.github.raaetl.support.Text;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Iterator;
-import java.util.List;
 
 /**
  * The inbox route's steps for one file: open it (or refuse it as a whole), stream its records to the
- * splitter, and at the end publish its outputs and decide where the input goes (processed or failed).
+ * splitter, and at the end publish its outputs, then move the input where it belongs (processed/ or failed/), or
+ * leave it in the inbox when its outputs could not all be written.
  */
 public final class InboxSteps {
 
@@ -38,18 +37,22 @@ public final class InboxSteps {
     private final RecordReaders readers;
     private final ColumnResolver columns;
     private final OutputDirs dirs;
-    private final GraphTarget target;
+    private final InputArchive archive;
+    private final String target;
+    private final boolean simulator;
     private final boolean dryRun;
     private final RunStats stats;
     private final ObjectMapper json;
     private final Clock clock;
 
-    public InboxSteps(RecordReaders readers, ColumnResolver columns, OutputDirs dirs, GraphTarget target, boolean dryRun,
-                      RunStats stats, ObjectMapper json, Clock clock) {
+    public InboxSteps(RecordReaders readers, ColumnResolver columns, OutputDirs dirs, InputArchive archive, String target,
+                      boolean simulator, boolean dryRun, RunStats stats, ObjectMapper json, Clock clock) {
         this.readers = readers;
         this.columns = columns;
         this.dirs = dirs;
+        this.archive = archive;
         this.target = target;
+        this.simulator = simulator;
         this.dryRun = dryRun;
         this.stats = stats;
         this.json = json;
@@ -57,28 +60,20 @@ public final class InboxSteps {
     }
 
     public void open(Exchange exchange) throws IOException, UnreadableFileException {
-        Path file = Path.of(exchange.getMessage().getHeader(Exchange.FILE_PATH, String.class)).toAbsolutePath();
+        Path file = input(exchange);
         String name = file.getFileName().toString();
-        String stamp = AtomicFile.stamp(clock.instant());
-        // set first, whatever happens next: the file consumer moves the input by these
-        exchange.setProperty(Props.ARCHIVE_PATH, AtomicFile.freeName(dirs.processed().resolve(name), stamp).toString());
-        exchange.setProperty(Props.FAILED_PATH, AtomicFile.freeName(dirs.failed().resolve(name), stamp).toString());
-        dirs.create();
-
-        RecordReader reader = readers.open(file);
+        CamelContext context = exchange.getContext();
+        RecordReader reader = readers.open(file, () -> RunControl.stopping(context));
         try {
             SourceLayout layout = reader.layout();
             if (layout.format() == InputFormat.CSV) {
-                List<String> header = layout.header();
-                boolean recognised = header.stream().anyMatch(h -> columns.resolve(h).filter(p -> !p.isEmpty()).isPresent());
-                if (!recognised) {
-                    throw new UnreadableFileException("no recognisable column: the header " + header
-                            + " names no remoteActionAudit property nor a configured alias (delimiter '"
-                            + printable(layout.delimiter()) + "')");
+                String problem = columns.headerProblem(layout.header(), layout.delimiter());
+                if (problem != null) {
+                    throw new UnreadableFileException(problem);
                 }
             }
-            exchange.setProperty(Props.FILE_RUN, new FileRun(name, reader, dirs, target, dryRun, json, clock));
-            LOG.info("{}: reading {}{}", name, layout.format(), layout.format() == InputFormat.CSV
+            exchange.setProperty(Props.FILE_RUN, new FileRun(name, reader, dirs, target, simulator, dryRun, json, clock));
+            LOG.info("{}: reading {}{}", Text.escape(name), layout.format(), layout.format() == InputFormat.CSV
                     ? " (delimiter '" + printable(layout.delimiter()) + "', " + layout.header().size() + " columns)"
                     : layout.jsonShape() != null ? " (" + layout.jsonShape().name().toLowerCase() + ")" : "");
         } catch (IOException | UnreadableFileException | RuntimeException e) {
@@ -97,77 +92,74 @@ public final class InboxSteps {
         return exchange.getProperty(Props.FILE_RUN, FileRun.class).records(() -> RunControl.stopping(context));
     }
 
-    /** After the last record: publish the outputs; a file that broke part-way goes to failed with its reason. */
-    public void finish(Exchange exchange) throws IOException {
+    /** After the last record: publish the outputs, then move the input where it belongs. */
+    public void finish(Exchange exchange) {
         FileRun run = exchange.getProperty(Props.FILE_RUN, FileRun.class);
-        FileSummary summary = run.finish(null);
-        stats.add(summary);
-        if (summary.failure() == null) {
-            LOG.info(summary.logLine());
-        } else {
-            LOG.warn(summary.logLine());
-            moveToFailed(exchange, run.fileName(), summary.failure(), summary);
-        }
+        conclude(exchange, run, run.finish(null));
     }
 
     /** The file failed as a whole (unreadable, or an unexpected error): keep what was done, explain, move aside. */
-    public void fail(Exchange exchange) throws IOException {
+    public void fail(Exchange exchange) {
         Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
-        String reason = e instanceof UnreadableFileException ? e.getMessage()
-                : "unexpected error: " + e + (e != null && e.getCause() != null ? " (" + e.getCause() + ")" : "");
-        String path = exchange.getMessage().getHeader(Exchange.FILE_PATH, String.class);
-        String name = path == null ? "?" : Path.of(path).getFileName().toString();
+        Path input = input(exchange);
+        String name = Text.escape(input.getFileName().toString());
         FileRun run = exchange.getProperty(Props.FILE_RUN, FileRun.class);
-        FileSummary summary = null;
         if (run != null) {
-            try {
-                summary = run.finish(reason);
-                stats.add(summary);
-            } catch (IOException | RuntimeException publishFailed) {
-                run.abandon();
-                stats.addUnreadable();
-                reason = reason + "; the outputs could not be written either: " + publishFailed;
+            String reason = e instanceof UnreadableFileException ? e.getMessage() : "unexpected error: " + Text.describe(e);
+            if (!(e instanceof UnreadableFileException)) {
+                LOG.error("{}: {}", name, reason, e);
             }
-        } else {
-            stats.addUnreadable();
+            conclude(exchange, run, run.finish(reason));
+            return;
         }
-        if (e != null && !(e instanceof UnreadableFileException)) {
+        stats.addUnreadable();
+        if (e instanceof OutputFailure) {
+            LOG.error("{}: not processed, it stays in the inbox for the next run: {}", name, e.getMessage());
+            return;
+        }
+        String reason = e instanceof UnreadableFileException ? e.getMessage() : "unexpected error: " + Text.describe(e);
+        if (!(e instanceof UnreadableFileException)) {
             LOG.error("{}: {}", name, reason, e);
         }
-        if (summary != null) {
-            LOG.warn(summary.logLine());
-        } else {
-            LOG.warn("{}: cannot be read as a whole, moved to failed/: {}", name, reason);
-        }
-        if (exchange.getProperty(Props.FAILED_PATH) != null) {
-            moveToFailed(exchange, name, reason, summary);
+        try {
+            String where = archive.failed(input, reason, null);
+            LOG.warn("{}: cannot be read as a whole: {} | input: {}", name, Text.escape(reason), Text.escape(where));
+        } catch (OutputFailure f) {
+            LOG.error("{}: cannot be read as a whole: {}; and it could not be moved to failed/, so it stays in the "
+                    + "inbox: {}", name, Text.escape(reason), f.getMessage());
         }
     }
 
-    private void moveToFailed(Exchange exchange, String name, String reason, FileSummary summary) throws IOException {
-        Path failed = Path.of(exchange.getProperty(Props.FAILED_PATH, String.class));
-        exchange.setProperty(Props.ARCHIVE_PATH, failed.toString());
-        String archived = failed.getFileName().toString();
-        int dot = archived.lastIndexOf('.');
-        AtomicFile errorFile = new AtomicFile(failed.resolveSibling((dot > 0 ? archived.substring(0, dot) : archived)
-                + ".error.txt"));
-        StringBuilder text = new StringBuilder()
-                .append("File:    ").append(name).append('\n')
-                .append("Moved to: ").append(dryRun ? "(left in place: dry run / keep-input)" : failed).append('\n')
-                .append("When:    ").append(clock.instant()).append('\n')
-                .append("Target:  ").append(target.describe()).append('\n')
-                .append("Reason:  ").append(reason).append('\n');
-        if (summary != null && summary.records() > 0) {
-            text.append("Records read before the problem: ").append(summary.records()).append(", outcomes ")
-                    .append(summary.counts()).append('\n')
-                    .append("Their results are in ").append(summary.outputs().get(0)).append('\n')
-                    .append("Do not drop this file back as it is: the records above were already processed. "
-                            + "Fix the file from the position given and drop only the remaining records.\n");
+    /** Moves the input unless its outputs are incomplete, publishes the summary, counts it and says so. */
+    private void conclude(Exchange exchange, FileRun run, FileSummary summary) {
+        Path input = input(exchange);
+        FileSummary s = summary;
+        boolean alarm = !s.outputsWritten();
+        if (alarm) {
+            s = s.withInput("left in the inbox " + input.getParent() + ", because its outputs could not all be written");
         } else {
-            text.append("No record was sent. Fix the file and drop it into the inbox again.\n");
+            try {
+                s = s.withInput(s.failure() == null ? archive.processed(input) : archive.failed(input, s.failure(), s));
+            } catch (OutputFailure f) {
+                alarm = true;
+                s = s.withArchiveFailure("the input could not be moved out of the inbox, so the next run would read it "
+                        + "again: " + f.getMessage(), "left in the inbox " + input.getParent());
+            }
         }
-        Files.writeString(errorFile.part(), text, StandardCharsets.UTF_8);
-        errorFile.publish();
+        s = run.publishSummary(s);
+        alarm |= !s.outputsWritten();
+        stats.add(s);
+        if (s.failure() == null) {
+            LOG.info(s.logLine());
+        } else if (alarm) {
+            LOG.error(s.logLine());
+        } else {
+            LOG.warn(s.logLine());
+        }
+    }
+
+    private static Path input(Exchange exchange) {
+        return Path.of(exchange.getMessage().getHeader(Exchange.FILE_PATH, String.class)).toAbsolutePath();
     }
 
     private static String printable(char c) {

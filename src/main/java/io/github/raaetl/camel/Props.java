@@ -10,10 +10,6 @@ public final class Props {
 
     /** The {@link io.github.raaetl.outcome.FileRun} of the file being processed. */
     public static final String FILE_RUN = "etlFileRun";
-    /** Absolute path the input file is moved to when the exchange completes (used by the file consumer's move). */
-    public static final String ARCHIVE_PATH = "etlArchivePath";
-    /** Absolute path in the failed folder, used when the file fails. */
-    public static final String FAILED_PATH = "etlFailedPath";
     /** The {@link io.github.raaetl.input.InputRecord} being delivered. */
     public static final String RECORD = "etlRecord";
     /** The {@link io.github.raaetl.graph.Delivery} of the record being delivered. */

@@ -14,11 +14,11 @@ import io.github.raaetl.mapping.RecordMapper;
 import io.github.raaetl.outcome.FileRun;
 import io.github.raaetl.outcome.Outcome;
 import io.github.raaetl.outcome.RecordResult;
+import io.github.raaetl.support.Text;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
 import java.util.List;
 
 /**
@@ -45,7 +45,8 @@ public final class RecordSteps {
         MappedRecord mapped = mapper.map(record, run.layout().isCollectionExport());
         List<String> fresh = run.noteUnknown(mapped.unknown());
         if (!fresh.isEmpty()) {
-            LOG.warn("{}: column(s) {} match no remoteActionAudit property and are not sent", run.fileName(), fresh);
+            LOG.warn("{}: column(s) {} match no remoteActionAudit property and are not sent", Text.escape(run.fileName()),
+                    Text.excerpt(String.join(", ", fresh)));
         }
         exchange.setProperty(Props.RECORD, record);
         exchange.setProperty(Props.DELIVERY, new Delivery(mapped));
@@ -55,13 +56,13 @@ public final class RecordSteps {
         return !delivery(exchange).mapped().valid();
     }
 
-    public void invalid(Exchange exchange) throws IOException {
+    public void invalid(Exchange exchange) {
         MappedRecord m = delivery(exchange).mapped();
         complete(exchange, Outcome.INVALID, 0, null, m.errorMessage(), null);
     }
 
     /** --dry-run: record the request that would have been sent. */
-    public void dryRun(Exchange exchange) throws IOException {
+    public void dryRun(Exchange exchange) {
         InputRecord record = exchange.getProperty(Props.RECORD, InputRecord.class);
         MappedRecord m = delivery(exchange).mapped();
         GraphRequest request = requests.requestFor(m);
@@ -74,11 +75,11 @@ public final class RecordSteps {
     }
 
     /** The last answer was final: success, or a permanent error. */
-    public void delivered(Exchange exchange) throws IOException {
+    public void delivered(Exchange exchange) {
         complete(exchange, delivery(exchange), "");
     }
 
-    private void complete(Exchange exchange, Delivery d, String note) throws IOException {
+    private void complete(Exchange exchange, Delivery d, String note) {
         GraphVerdict v = d.verdict();
         if (v.kind() == GraphVerdict.Kind.SUCCESS) {
             Outcome outcome = d.mapped().operation() == Operation.CREATE ? Outcome.CREATED : Outcome.UPDATED;
@@ -90,7 +91,7 @@ public final class RecordSteps {
     }
 
     /** Transient failures until the attempts ran out: the record goes to the retry file. */
-    public void retriesExhausted(Exchange exchange) throws IOException {
+    public void retriesExhausted(Exchange exchange) {
         Delivery d = delivery(exchange);
         GraphVerdict v = d.verdict();
         String last = v != null ? v.message() : d.lastFailure();
@@ -104,21 +105,20 @@ public final class RecordSteps {
      * Anything unforeseen. If Graph had already given its final answer, that answer stands (a created record
      * must not be sent again from the retry file); otherwise the record was not delivered and goes to retry.
      */
-    public void failed(Exchange exchange) throws IOException {
+    public void failed(Exchange exchange) {
         Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
-        LOG.error("{}: record {} failed unexpectedly", run(exchange).fileName(), recordNumber(exchange), e);
+        LOG.error("{}: record {} failed unexpectedly", Text.escape(run(exchange).fileName()), recordNumber(exchange), e);
         Delivery d = exchange.getProperty(Props.DELIVERY, Delivery.class);
         GraphVerdict v = d == null ? null : d.verdict();
         if (v != null && (v.kind() == GraphVerdict.Kind.SUCCESS || v.kind() == GraphVerdict.Kind.PERMANENT)) {
-            complete(exchange, d, " (then: " + e + ")");
+            complete(exchange, d, " (then: " + Text.describe(e) + ")");
         } else {
-            complete(exchange, Outcome.RETRY, 0, null, "not delivered: " + e, null);
+            complete(exchange, Outcome.RETRY, 0, null, "not delivered: " + Text.describe(e), null);
         }
     }
 
     /** @param request the would-be request, for --dry-run only */
-    private void complete(Exchange exchange, Outcome outcome, int status, String id, String message, JsonNode request)
-            throws IOException {
+    private void complete(Exchange exchange, Outcome outcome, int status, String id, String message, JsonNode request) {
         InputRecord record = exchange.getProperty(Props.RECORD, InputRecord.class);
         if (record == null) {
             record = exchange.getMessage().getBody(InputRecord.class);

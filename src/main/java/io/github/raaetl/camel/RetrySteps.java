@@ -5,6 +5,7 @@ import io.github.raaetl.graph.RetryPolicy;
 import io.github.raaetl.graph.TransientGraphException;
 import io.github.raaetl.input.InputRecord;
 import io.github.raaetl.outcome.FileRun;
+import io.github.raaetl.support.Text;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.slf4j.Logger;
@@ -42,7 +43,7 @@ public final class RetrySteps implements Processor {
         if (d.verdict() == null && d.lastFailure() == null) {
             d.failed(e == null ? "unknown failure" : e.getClass().getSimpleName() + ": " + e.getMessage());
         }
-        String why = d.verdict() != null ? d.verdict().status() + " " + d.verdict().message() : d.lastFailure();
+        String why = Text.excerpt(d.verdict() != null ? d.verdict().status() + " " + d.verdict().message() : d.lastFailure());
         if (RunControl.stopping(exchange.getContext())) {
             LOG.warn("{} record {}: attempt {} failed ({}); the run is stopping, so the record goes to the retry file",
                     fileName(exchange), recordNumber(exchange), d.attempts(), why);
@@ -60,7 +61,7 @@ public final class RetrySteps implements Processor {
 
     private static String fileName(Exchange exchange) {
         FileRun run = exchange.getProperty(Props.FILE_RUN, FileRun.class);
-        return run == null ? "?" : run.fileName();
+        return run == null ? "?" : Text.escape(run.fileName());
     }
 
     private static long recordNumber(Exchange exchange) {

@@ -1,149 +1,209 @@
 package io.github.raaetl.input;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.util.TokenBuffer;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.io.StringWriter;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Streams a .json file with Jackson's token parser, one element in memory at a time. Accepts a top-level
  * array of objects, a single object (or several objects one after another), and a Graph collection
- * response ({@code {"@odata.context":…, "value":[…], "@odata.nextLink":…}}).
+ * response ({@code {"@odata.context":…, "value":[…], "@odata.nextLink":…}}). An element larger than the record
+ * limit breaks the file at its offset (a JSON document cannot be resumed after a skipped value); an element that
+ * names a member twice is an invalid record.
  */
-public final class JsonRecordReader implements RecordReader {
+public final class JsonRecordReader extends StreamingRecordReader {
+
+    static final String ACCEPTED = "an array of objects, one object (or several one after another), a Graph collection "
+            + "({\"value\": [...]}) or, in a .jsonl file, one object per line";
 
     private final ObjectMapper mapper;
     private final JsonParser parser;
-    private SourceLayout layout;
+    private final long maxBytes;
     private final List<String> notes = new ArrayList<>();
-    private InputRecord next;
-    private long ordinal;
-    private ReadBreak readBreak;
-    /** Where the parser is: inside the array of elements, or between top-level objects. */
+    private SourceLayout layout;
+    /** The record read while telling a single object from a collection, handed out first. */
+    private InputRecord pending;
     private boolean inArray;
     private boolean inCollection;
+    private boolean ended;
 
-    private JsonRecordReader(ObjectMapper mapper, JsonParser parser) {
+    private JsonRecordReader(SourceFile source, ObjectMapper mapper, JsonParser parser, long maxBytes) {
+        super(source, 0);
         this.mapper = mapper;
         this.parser = parser;
+        this.maxBytes = maxBytes;
     }
 
-    public static JsonRecordReader open(Path file, ObjectMapper mapper) throws IOException, UnreadableFileException {
+    /** @param mapper its factory's string limit should not exceed {@code maxBytes} (see {@link RecordReaders}) */
+    public static JsonRecordReader open(SourceFile source, ObjectMapper mapper, long maxBytes)
+            throws IOException, UnreadableFileException {
         // Jackson detects the encoding and skips a UTF-8 byte-order mark itself.
-        JsonParser parser = mapper.getFactory().createParser(Files.newInputStream(file));
-        JsonRecordReader reader = new JsonRecordReader(mapper, parser);
+        JsonParser parser = mapper.getFactory().createParser(source.openRecords(0));
+        JsonRecordReader reader = new JsonRecordReader(source, mapper, parser, maxBytes);
         try {
+            reader.begin();
             reader.start();
-            if (reader.readBreak != null) {
-                throw new UnreadableFileException("truncated or malformed before its first record: "
-                        + reader.readBreak.position() + ": " + reader.readBreak.reason());
-            }
             return reader;
-        } catch (UnreadableFileException | RuntimeException e) {
+        } catch (UnreadableFileException | IOException | RuntimeException e) {
             parser.close();
             throw e;
         }
     }
 
-    private void start() throws UnreadableFileException {
+    private void begin() throws UnreadableFileException, IOException {
         try {
             JsonToken first = parser.nextToken();
             if (first == JsonToken.START_ARRAY) {
                 layout = SourceLayout.json(SourceLayout.JsonShape.ARRAY, null);
                 inArray = true;
-                advance();
             } else if (first == JsonToken.START_OBJECT) {
-                startObject();
+                pending = topLevelObject();
             } else if (first == null) {
                 throw new UnreadableFileException("the file holds no JSON value");
             } else {
-                throw new UnreadableFileException("a JSON file must hold an array of objects, one object, "
-                        + "or a Graph collection response; this one starts with " + first.asString());
+                throw new UnreadableFileException("a JSON file must hold " + ACCEPTED + "; this one holds "
+                        + describe(first) + " at the top level");
             }
         } catch (JsonProcessingException e) {
             throw new UnreadableFileException("not valid JSON before its first record: " + position(e.getLocation())
                     + ": " + e.getOriginalMessage(), e);
-        } catch (IOException e) {
-            throw new UnreadableFileException("cannot read the file: " + e.getMessage(), e);
+        } catch (Broken e) {
+            throw new UnreadableFileException(e.position + ": " + e.getMessage(), e);
         }
     }
 
-    /** Reads a top-level object member by member: a "value" array makes it a collection, else it is a record. */
-    private void startObject() throws IOException {
-        ObjectNode object = mapper.createObjectNode();
+    /**
+     * Reads a top-level object member by member: a "value" array makes it a collection (its elements are the
+     * records), else it is itself the record.
+     */
+    private InputRecord topLevelObject() throws IOException {
+        long start = JsonValues.offset(parser.currentTokenLocation());
+        TokenBuffer buffer = new TokenBuffer(parser, null);
+        buffer.writeStartObject();
+        Set<String> names = new HashSet<>();
+        String duplicate = null;
         String context = null;
-        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+        JsonToken token;
+        while ((token = parser.nextToken()) == JsonToken.FIELD_NAME) {
             String name = parser.currentName();
-            JsonToken valueToken = parser.nextToken();
-            if ("value".equals(name) && valueToken == JsonToken.START_ARRAY) {
-                if (object.has("@odata.context")) {
-                    context = object.get("@odata.context").asText();
-                }
+            JsonToken value = parser.nextToken();
+            if ("value".equals(name) && value == JsonToken.START_ARRAY) {
                 layout = SourceLayout.json(SourceLayout.JsonShape.COLLECTION, context);
                 inArray = true;
                 inCollection = true;
-                advance();
-                return;
+                return null;
             }
-            object.set(name, mapper.readTree(parser));
+            if (!names.add(name) && duplicate == null) {
+                duplicate = "member '" + name + "' appears twice";
+            }
+            if ("@odata.context".equals(name) && value == JsonToken.VALUE_STRING) {
+                context = parser.getText();
+            }
+            buffer.writeFieldName(name);
+            String nested = copy(buffer, name, start);
+            duplicate = duplicate != null ? duplicate : nested;
         }
+        if (token != JsonToken.END_OBJECT) {
+            throw new Broken(position(parser.currentLocation()), "the file ends inside its first object (truncated?)");
+        }
+        buffer.writeEndObject();
         layout = SourceLayout.json(SourceLayout.JsonShape.OBJECT, null);
-        next = record(object);
+        return toRecord(buffer, duplicate);
     }
 
-    private void advance() {
-        next = null;
-        if (readBreak != null) {
-            return;
+    @Override
+    protected InputRecord readNext() throws IOException {
+        if (pending != null) {
+            InputRecord first = pending;
+            pending = null;
+            return first;
+        }
+        if (ended) {
+            return null;
         }
         try {
+            JsonToken token = parser.nextToken();
             if (inArray) {
-                JsonToken token = parser.nextToken();
                 if (token == JsonToken.END_ARRAY) {
                     inArray = false;
                     if (inCollection) {
                         readCollectionTrailer();
                     }
-                    return;
+                    requireEnd();
+                    return null;
                 }
                 if (token == null) {
-                    throw new com.fasterxml.jackson.core.io.JsonEOFException(parser, null,
-                            "the file ends inside the array (truncated?)");
+                    throw new Broken(position(parser.currentLocation()), "the file ends inside the array (truncated?)");
                 }
-                next = record(mapper.readTree(parser));
-            } else {
-                // One object, or several objects one after another (JSON Lines content in a .json file).
-                JsonToken token = parser.nextToken();
-                if (token == null) {
-                    return;
-                }
-                next = record(mapper.readTree(parser));
+            } else if (token == null) {
+                ended = true;
+                return null;
             }
+            long start = JsonValues.offset(parser.currentTokenLocation());
+            TokenBuffer buffer = new TokenBuffer(parser, null);
+            String duplicate = copy(buffer, "", start);
+            return toRecord(buffer, duplicate);
         } catch (JsonProcessingException e) {
-            readBreak = new ReadBreak(ordinal, position(e.getLocation()), e.getOriginalMessage());
-        } catch (IOException e) {
-            readBreak = new ReadBreak(ordinal, "byte " + parser.currentLocation().getByteOffset(), e.getMessage());
+            throw new Broken(position(e.getLocation()), e.getOriginalMessage());
         }
+    }
+
+    /** Copies one value, turning a record over the limit into a break at its offset. */
+    private String copy(TokenBuffer into, String path, long start) throws IOException {
+        try {
+            return JsonValues.copy(parser, into, path, start, maxBytes);
+        } catch (JsonValues.TooLarge | StreamConstraintsException e) {
+            throw new Broken("byte " + start, "record " + (ordinal() + 1) + " starting at byte " + start
+                    + " is larger than etl.max-record-bytes (" + maxBytes + " bytes); a JSON document cannot be read "
+                    + "past it: split the file, use JSON Lines, or raise the limit");
+        }
+    }
+
+    private InputRecord toRecord(TokenBuffer buffer, String duplicate) throws IOException {
+        long number = ordinal() + 1;
+        JsonNode node = mapper.readTree(buffer.asParser());
+        if (node == null || !node.isObject()) {
+            return record(number, Map.of(), node, "element is not a JSON object");
+        }
+        if (duplicate != null) {
+            // kept as written, both values included, so the rejected file shows what has to be fixed
+            return record(number, Map.of(), text(buffer), duplicate
+                    + " (a JSON object names each member once; which value is meant is unknown)");
+        }
+        Map<String, JsonNode> fields = new LinkedHashMap<>();
+        node.fields().forEachRemaining(e -> fields.put(e.getKey(), e.getValue()));
+        return record(number, fields, node, null);
+    }
+
+    private String text(TokenBuffer buffer) throws IOException {
+        StringWriter out = new StringWriter();
+        try (JsonGenerator g = mapper.getFactory().createGenerator(out)) {
+            buffer.serialize(g);
+        }
+        return out.toString();
     }
 
     private void readCollectionTrailer() throws IOException {
         while (parser.nextToken() == JsonToken.FIELD_NAME) {
             String name = parser.currentName();
             parser.nextToken();
-            JsonNode value = mapper.readTree(parser);
+            parser.skipChildren();
             if ("@odata.nextLink".equals(name)) {
                 notes.add("the export has more pages (@odata.nextLink present); only the records in this file were loaded");
             } else if (!name.startsWith("@odata.")) {
@@ -152,14 +212,26 @@ public final class JsonRecordReader implements RecordReader {
         }
     }
 
-    private InputRecord record(JsonNode node) {
-        long number = ordinal + 1;
-        if (node == null || !node.isObject()) {
-            return new InputRecord(ordinal++, number, Map.of(), node, "element is not a JSON object");
+    /** Nothing may follow the document: a second array after the first would otherwise be dropped unread. */
+    private void requireEnd() throws IOException {
+        ended = true;
+        JsonToken after = parser.nextToken();
+        if (after != null) {
+            throw new Broken(position(parser.currentTokenLocation()), "more JSON follows the end of the "
+                    + (inCollection ? "collection" : "array") + " (" + describe(after) + "); it was not read");
         }
-        Map<String, JsonNode> fields = new LinkedHashMap<>();
-        node.fields().forEachRemaining(e -> fields.put(e.getKey(), e.getValue()));
-        return new InputRecord(ordinal++, number, fields, node, null);
+    }
+
+    private static String describe(JsonToken token) {
+        return switch (token) {
+            case VALUE_STRING -> "a string";
+            case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> "a number";
+            case VALUE_TRUE, VALUE_FALSE -> "a boolean";
+            case VALUE_NULL -> "null";
+            case START_ARRAY -> "an array";
+            case START_OBJECT -> "an object";
+            default -> token.name().toLowerCase();
+        };
     }
 
     private static String position(JsonLocation location) {
@@ -170,18 +242,8 @@ public final class JsonRecordReader implements RecordReader {
     }
 
     @Override
-    public boolean hasNext() {
-        return next != null;
-    }
-
-    @Override
-    public InputRecord next() {
-        if (next == null) {
-            throw new NoSuchElementException();
-        }
-        InputRecord current = next;
-        advance();
-        return current;
+    protected String position() {
+        return position(parser.currentLocation());
     }
 
     @Override
@@ -190,13 +252,13 @@ public final class JsonRecordReader implements RecordReader {
     }
 
     @Override
-    public Optional<ReadBreak> readBreak() {
-        return Optional.ofNullable(readBreak);
+    public List<String> notes() {
+        return notes;
     }
 
     @Override
-    public List<String> notes() {
-        return notes;
+    public Optional<RecordReader> continuation() {
+        return Optional.empty();
     }
 
     @Override

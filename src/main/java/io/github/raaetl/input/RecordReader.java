@@ -2,6 +2,7 @@ package io.github.raaetl.input;
 
 import java.io.Closeable;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -17,7 +18,16 @@ public interface RecordReader extends Iterator<InputRecord>, Closeable {
     Optional<ReadBreak> readBreak();
 
     /** Informational notes about the file (for example a collection export that has more pages). */
-    default java.util.List<String> notes() {
-        return java.util.List.of();
+    default List<String> notes() {
+        return List.of();
     }
+
+    /** The file being read. */
+    SourceFile source();
+
+    /**
+     * A reader for what was appended to the file after this one read it to its end, numbering on from here; empty
+     * when the format cannot be continued (a JSON document is complete at its closing bracket).
+     */
+    Optional<RecordReader> continuation() throws java.io.IOException;
 }

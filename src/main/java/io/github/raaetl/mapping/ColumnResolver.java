@@ -1,6 +1,10 @@
 package io.github.raaetl.mapping;
 
+import io.github.raaetl.support.Text;
+
 import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -33,6 +37,34 @@ public final class ColumnResolver {
             }
             byNormalizedName.put(Names.normalize(label), property);
         });
+    }
+
+    /**
+     * Why a CSV header cannot be used, or null: no column feeds a property (a file of something else, or the wrong
+     * delimiter), or two columns feed the same one ("Device name" and "deviceDisplayName"), which would make every
+     * row say two things about one property.
+     */
+    public String headerProblem(List<String> header, char delimiter) {
+        Map<String, String> columnFor = new LinkedHashMap<>();
+        boolean recognised = false;
+        for (String column : header) {
+            Optional<String> property = resolve(column).filter(p -> !p.isEmpty());
+            if (property.isEmpty()) {
+                continue;
+            }
+            recognised = true;
+            String first = columnFor.putIfAbsent(property.get(), column);
+            if (first != null) {
+                return "columns '" + Text.excerpt(first, 60) + "' and '" + Text.excerpt(column, 60) + "' both give "
+                        + property.get() + " (directly or through etl.column-aliases); keep one of them";
+            }
+        }
+        if (!recognised) {
+            return "no recognisable column: the header [" + Text.excerpt(String.join(", ", header))
+                    + "] names no remoteActionAudit property nor a configured alias (delimiter '"
+                    + (delimiter == '\t' ? "tab" : String.valueOf(delimiter)) + "')";
+        }
+        return null;
     }
 
     /** The property (or control column) a name feeds; "" for a column to ignore; empty when unknown. */

@@ -31,6 +31,10 @@ public final class AtomicFile {
         return part;
     }
 
+    public Path target() {
+        return target;
+    }
+
     public Path publish() throws IOException {
         if (Files.exists(target)) {
             Instant modified = Files.getLastModifiedTime(target).toInstant();

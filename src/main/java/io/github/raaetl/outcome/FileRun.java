@@ -3,11 +3,12 @@ package io.github.raaetl.outcome;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import io.github.raaetl.graph.GraphTarget;
 import io.github.raaetl.input.InputRecord;
 import io.github.raaetl.input.ReadBreak;
 import io.github.raaetl.input.RecordReader;
+import io.github.raaetl.input.SourceFile;
 import io.github.raaetl.input.SourceLayout;
+import io.github.raaetl.support.Text;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
 
@@ -25,6 +26,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.BooleanSupplier;
@@ -34,15 +36,23 @@ import java.util.function.BooleanSupplier;
  * and writes the results, retry, rejected and dry-run files. Results are written in input order even if
  * records finish out of order (a small reorder buffer keyed by read position), and every output is written
  * under a .part name and published only in {@link #finish}.
+ *
+ * <p>A failed write never goes unnoticed: the first one is kept, no further record is read (a record sent whose
+ * result cannot be recorded would be lost track of), and the summary says the outputs are incomplete, so the input
+ * is not archived as done.
  */
 public final class FileRun {
+
+    /** How many times a file that keeps growing after it was read is read on before it is called unstable. */
+    private static final int MAX_GROWTH_ROUNDS = 10;
 
     private final String fileName;
     private final String baseName;
     private final String extension;
-    private final RecordReader reader;
+    private RecordReader reader;
     private final OutputDirs dirs;
-    private final GraphTarget target;
+    private final String target;
+    private final boolean simulator;
     private final boolean dryRun;
     private final ObjectMapper json;
     private final Clock clock;
@@ -53,14 +63,20 @@ public final class FileRun {
     private final TreeMap<Long, Finished> pending = new TreeMap<>();
     /** Records read and not yet given a result; bounded by how many are delivered at once. */
     private final TreeMap<Long, InputRecord> inFlight = new TreeMap<>();
+    private final List<String> notes = new ArrayList<>();
     private long nextToWrite;
     private long read;
-    /** How many records had been read when a stop was requested; -1 while reading runs to the end. */
+    private long lastNumberRead;
+    /** How many records had been read when reading was cut short (a stop, a failed write); -1 while it runs on. */
     private long stoppedAt = -1;
     private long notSent;
+    private long appended;
+    /** The first output that could not be written, in words; null while all could. */
+    private String outputFailure;
 
     private final AtomicFile resultsFile;
     private final CSVPrinter results;
+    private boolean resultsBroken;
     private AtomicFile retryFile;
     private RecordSink retries;
     private AtomicFile rejectedFile;
@@ -71,8 +87,17 @@ public final class FileRun {
     private record Finished(InputRecord record, RecordResult result, JsonNode request) {
     }
 
-    public FileRun(String fileName, RecordReader reader, OutputDirs dirs, GraphTarget target, boolean dryRun,
-                   ObjectMapper json, Clock clock) throws IOException {
+    private interface Write {
+        void run() throws IOException;
+    }
+
+    /**
+     * @param target    where records go, in words (for the summary)
+     * @param simulator whether that is the embedded simulator, which every summary must say
+     * @throws OutputFailure when not even the results file can be started
+     */
+    public FileRun(String fileName, RecordReader reader, OutputDirs dirs, String target, boolean simulator,
+                   boolean dryRun, ObjectMapper json, Clock clock) throws OutputFailure {
         this.fileName = fileName;
         int dot = fileName.lastIndexOf('.');
         this.baseName = dot <= 0 ? fileName : fileName.substring(0, dot);
@@ -80,14 +105,19 @@ public final class FileRun {
         this.reader = reader;
         this.dirs = dirs;
         this.target = target;
+        this.simulator = simulator;
         this.dryRun = dryRun;
         this.json = json;
         this.clock = clock;
         this.started = clock.instant();
         Path resultsDir = dryRun ? dirs.dryRun() : dirs.results();
         resultsFile = new AtomicFile(resultsDir.resolve(baseName + ".results.csv"));
-        results = new CSVPrinter(Files.newBufferedWriter(resultsFile.part(), StandardCharsets.UTF_8),
-                CSVFormat.RFC4180.builder().setHeader(RecordResult.HEADER).get());
+        try {
+            results = new CSVPrinter(Files.newBufferedWriter(resultsFile.part(), StandardCharsets.UTF_8),
+                    CSVFormat.RFC4180.builder().setHeader(RecordResult.HEADER).get());
+        } catch (IOException e) {
+            throw new OutputFailure(resultsFile.part(), e);
+        }
     }
 
     public String fileName() {
@@ -108,8 +138,9 @@ public final class FileRun {
 
     /**
      * As {@link #records()}, but reading ends early once {@code stopRequested} says so (the application is
-     * shutting down): the records not read by then are not sent, and {@link #finish} puts them in the retry
-     * file, so a stopped run leaves a complete account instead of a file that would be sent again whole.
+     * shutting down) or an output could not be written: the records not read by then are not sent, and
+     * {@link #finish} puts them in the retry file, so a stopped run leaves a complete account instead of a file that
+     * would be sent again whole.
      */
     public Iterator<InputRecord> records(BooleanSupplier stopRequested) {
         return new Iterator<>() {
@@ -118,11 +149,11 @@ public final class FileRun {
                 if (!reader.hasNext()) {
                     return false;
                 }
-                if (stopRequested.getAsBoolean()) {
-                    synchronized (FileRun.this) {
+                synchronized (FileRun.this) {
+                    if (outputFailure != null || stopRequested.getAsBoolean()) {
                         stoppedAt = read;
+                        return false;
                     }
-                    return false;
                 }
                 return true;
             }
@@ -131,12 +162,17 @@ public final class FileRun {
             public InputRecord next() {
                 InputRecord record = reader.next();
                 synchronized (FileRun.this) {
-                    read++;
-                    inFlight.put(record.ordinal(), record);
+                    track(record);
                 }
                 return record;
             }
         };
+    }
+
+    private void track(InputRecord record) {
+        read++;
+        lastNumberRead = record.number();
+        inFlight.put(record.ordinal(), record);
     }
 
     /** @return the names not seen before in this file, so each unknown column is reported once */
@@ -151,9 +187,10 @@ public final class FileRun {
     }
 
     /**
-     * Takes a record's final result. {@code request} is the would-be request, for --dry-run only.
+     * Takes a record's final result. {@code request} is the would-be request, for --dry-run only. Never throws for a
+     * failed write: the failure is kept and reported by {@link #finish}.
      */
-    public synchronized void complete(InputRecord record, RecordResult result, JsonNode request) throws IOException {
+    public synchronized void complete(InputRecord record, RecordResult result, JsonNode request) {
         if (inFlight.remove(record.ordinal()) == null) {
             // a record has one result; a second one (an error after it was recorded) must not count twice
             return;
@@ -165,32 +202,51 @@ public final class FileRun {
         }
     }
 
-    private void write(Finished f) throws IOException {
+    /** True once some output could not be written (the file's account is incomplete). */
+    public synchronized boolean outputFailed() {
+        return outputFailure != null;
+    }
+
+    private void write(Finished f) {
         RecordResult r = f.result();
         counts.merge(r.outcome(), 1L, Long::sum);
-        results.printRecord(r.row());
+        if (!resultsBroken) {
+            resultsBroken = !guarded(resultsFile.part(), () -> results.printRecord(r.row()));
+        }
         switch (r.outcome()) {
             case RETRY -> {
-                if (retries == null) {
+                if (retryFile == null) {
                     retryFile = new AtomicFile(dirs.retries().resolve(baseName + ".retry" + extension));
-                    retries = RecordSink.open(reader.layout(), retryFile.part(), false, json);
+                    guarded(retryFile.part(), () -> retries = RecordSink.open(reader.layout(), retryFile.part(), false,
+                            json, reader.source()));
                 }
-                retries.write(f.record(), null);
+                if (retries != null && !guarded(retryFile.part(), () -> retries.write(f.record(), null))) {
+                    retries = null;
+                }
             }
             case INVALID, REJECTED -> {
-                if (rejected == null) {
+                if (rejectedFile == null) {
                     rejectedFile = new AtomicFile(dirs.rejected().resolve(baseName + ".rejected" + extension));
-                    rejected = RecordSink.open(reader.layout(), rejectedFile.part(), true, json);
+                    guarded(rejectedFile.part(), () -> rejected = RecordSink.open(reader.layout(), rejectedFile.part(),
+                            true, json, reader.source()));
                 }
-                rejected.write(f.record(), "record " + r.record() + ": " + r.message());
+                if (rejected != null && !guarded(rejectedFile.part(),
+                        () -> rejected.write(f.record(), "record " + r.record() + ": " + r.message()))) {
+                    rejected = null;
+                }
             }
             case VALID -> {
-                if (requests == null) {
+                if (requestsFile == null) {
                     requestsFile = new AtomicFile(dirs.dryRun().resolve(baseName + ".requests.jsonl"));
-                    requests = Files.newBufferedWriter(requestsFile.part(), StandardCharsets.UTF_8);
+                    guarded(requestsFile.part(), () -> requests = Files.newBufferedWriter(requestsFile.part(),
+                            StandardCharsets.UTF_8));
                 }
-                requests.write(json.writeValueAsString(f.request()));
-                requests.write('\n');
+                if (requests != null && !guarded(requestsFile.part(), () -> {
+                    requests.write(json.writeValueAsString(f.request()));
+                    requests.write('\n');
+                })) {
+                    requests = null;
+                }
             }
             default -> {
                 // created and updated live in the results file only
@@ -198,50 +254,61 @@ public final class FileRun {
         }
     }
 
+    /** Runs a write; a failure is kept (the first one) and reported, never thrown. */
+    private boolean guarded(Path path, Write write) {
+        try {
+            write.run();
+            return true;
+        } catch (IOException | RuntimeException e) {
+            if (outputFailure == null) {
+                outputFailure = new OutputFailure(path, e).getMessage();
+            }
+            return false;
+        }
+    }
+
     /**
-     * Closes and publishes every output. Records that never got a result (which would be a bug) are counted
-     * as missing and the invariant failure is reported, never hidden.
+     * Closes and publishes every output and returns the file's summary (not yet written: see
+     * {@link #publishSummary}). Records that never got a result (which would be a bug) are put in the retry file and
+     * the file is flagged, never hidden.
      *
      * @param failure a whole-file problem found outside the reader (for example an unexpected error), or null
      */
-    public synchronized FileSummary finish(String failure) throws IOException {
-        List<String> outputs = new ArrayList<>();
+    public synchronized FileSummary finish(String failure) {
         // before the read break and the reader's notes are looked at: reading the rest may meet either
-        String stopNote = stoppedAt >= 0 ? accountForUnsent() : null;
+        if (stoppedAt >= 0) {
+            notes.add(accountForUnsent());
+        }
         String problem = failure;
         ReadBreak readBreak = reader.readBreak().orElse(null);
         if (problem == null && readBreak != null) {
             problem = readBreak.describe();
         }
-        try {
-            reader.close();
-        } catch (IOException ignored) {
-            // the records are read; a failing close changes nothing
+        if (problem == null && stoppedAt < 0) {
+            problem = accountForChangesAfterRead();
         }
+        notes.addAll(0, reader.notes());
+        closeQuietly(reader);
         if (!inFlight.isEmpty()) {
             // processing stopped before these records got a result: they were not confirmed delivered,
             // so they go to the retry file rather than vanish
             String note = inFlight.size() + " record(s) got no result (processing was interrupted); they are in the retry file";
             problem = problem == null ? note : problem + "; " + note;
             for (InputRecord record : new ArrayList<>(inFlight.values())) {
-                complete(record, new RecordResult(record.number(), dryRun ? Outcome.INVALID : Outcome.RETRY, 0, null, 0,
-                        null, null, "no result was recorded for this record (processing was interrupted)", null, null),
+                complete(record, notSent(record, "no result was recorded for this record (processing was interrupted)"),
                         null);
             }
         }
-        results.close(true);
-        outputs.add(resultsFile.publish().toString());
-        if (retries != null) {
-            retries.close();
-            outputs.add(retryFile.publish().toString());
+        List<String> outputs = new ArrayList<>();
+        publish(resultsFile, () -> results.close(true), outputs);
+        if (retryFile != null) {
+            publish(retryFile, retries == null ? null : retries::close, outputs);
         }
-        if (rejected != null) {
-            rejected.close();
-            outputs.add(rejectedFile.publish().toString());
+        if (rejectedFile != null) {
+            publish(rejectedFile, rejected == null ? null : rejected::close, outputs);
         }
-        if (requests != null) {
-            requests.close();
-            outputs.add(requestsFile.publish().toString());
+        if (requestsFile != null) {
+            publish(requestsFile, requests == null ? null : requests::close, outputs);
         }
         Map<String, Long> perOutcome = new LinkedHashMap<>();
         for (Outcome o : dryRun ? List.of(Outcome.VALID, Outcome.INVALID)
@@ -253,54 +320,135 @@ public final class FileRun {
             String mismatch = "internal error: " + read + " records read but " + accounted + " accounted for";
             problem = problem == null ? mismatch : problem + "; " + mismatch;
         }
-        List<String> notes = new ArrayList<>(reader.notes());
-        if (stopNote != null) {
-            notes.add(stopNote);
+        if (outputFailure != null) {
+            String incomplete = "the outputs could not all be written: " + outputFailure;
+            problem = problem == null ? incomplete : problem + "; " + incomplete;
         }
         long millis = clock.millis() - started.toEpochMilli();
-        FileSummary summary = new FileSummary(fileName, reader.layout().format().name(), target.describe(),
-                target.simulator(), dryRun, read, perOutcome, millis, problem, List.copyOf(unknown), notes, outputs,
-                notSent);
-        AtomicFile summaryFile = new AtomicFile((dryRun ? dirs.dryRun() : dirs.results())
-                .resolve(baseName + ".summary.json"));
-        json.copy().enable(SerializationFeature.INDENT_OUTPUT).writeValue(summaryFile.part().toFile(), summary);
-        outputs.add(summaryFile.publish().toString());
-        return summary;
+        return new FileSummary(fileName, reader.layout().format().name(), target, simulator, dryRun, read, perOutcome,
+                millis, problem, outputFailure == null, List.copyOf(unknown), List.copyOf(notes), List.copyOf(outputs),
+                notSent, appended, null);
     }
 
     /**
-     * The run was stopped part-way: the rest of the file is read (not sent) so that each unsent record gets
-     * its row in the results and its place in the retry file, ready to be dropped back in.
+     * Writes the summary file, once the caller knows where the input went. Returns the summary as it stands: with
+     * the summary file among the outputs, or flagged incomplete when even that could not be written.
      */
-    private String accountForUnsent() throws IOException {
+    public synchronized FileSummary publishSummary(FileSummary summary) {
+        AtomicFile file = new AtomicFile((dryRun ? dirs.dryRun() : dirs.results()).resolve(baseName + ".summary.json"));
+        FileSummary complete = summary.withOutput(file.target().toString());
+        boolean written = guarded(file.part(), () -> json.copy().enable(SerializationFeature.INDENT_OUTPUT)
+                .writeValue(file.part().toFile(), complete)) && guarded(file.part(), file::publish);
+        return written ? complete : summary.withOutputFailure(outputFailure);
+    }
+
+    private void publish(AtomicFile file, Write close, List<String> outputs) {
+        boolean closed = close == null || guarded(file.part(), close);
+        if (closed && guarded(file.part(), file::publish)) {
+            outputs.add(file.target().toString());
+        }
+    }
+
+    /**
+     * Reading was cut short (a stop, a failed write): the rest of the file is read (not sent) so that each unsent
+     * record gets its row in the results and its place in the retry file, ready to be dropped back in.
+     */
+    private String accountForUnsent() {
+        String why = outputFailure != null ? "an output file could not be written" : "the run was stopped";
         while (reader.hasNext()) {
             InputRecord record = reader.next();
-            read++;
-            inFlight.put(record.ordinal(), record);
-            complete(record, new RecordResult(record.number(), dryRun ? Outcome.INVALID : Outcome.RETRY, 0, null, 0,
-                    null, null, "not sent: the run was stopped before this record", null, null), null);
+            track(record);
+            complete(record, notSent(record, "not sent: " + why + " before this record"), null);
             notSent++;
         }
-        return "the run was stopped after " + stoppedAt + " record(s); the " + notSent + " record(s) not sent are "
+        return (outputFailure != null ? "reading stopped after " + stoppedAt + " record(s) because an output could not be written"
+                : "the run was stopped after " + stoppedAt + " record(s)") + "; the " + notSent + " record(s) not sent are "
                 + (dryRun ? "marked invalid (not validated)" : "in the retry file");
+    }
+
+    /**
+     * The file was read to its end; if it grew since (a writer still appending), what was appended is read on and
+     * put in the retry file, unsent, instead of being archived unread; if it was rewritten, the file is flagged.
+     *
+     * @return a problem that makes the file fail, or null
+     */
+    private String accountForChangesAfterRead() {
+        try {
+            for (int round = 0; round < MAX_GROWTH_ROUNDS; round++) {
+                SourceFile.Change change = reader.source().changeSinceRead();
+                switch (change.kind()) {
+                    case NONE, NOT_READ_TO_END -> {
+                        if (appended > 0) {
+                            notes.add(appended + " record(s) were appended to the file after it had been read to its "
+                                    + "end; they were not sent and are in the retry file");
+                        }
+                        return null;
+                    }
+                    case REWRITTEN -> {
+                        return "the file was changed while it was being read (" + change.readTo() + " bytes when read, "
+                                + change.sizeNow() + " bytes now), so what was sent may not match it: compare it with "
+                                + "its results before dropping anything back";
+                    }
+                    case GREW -> {
+                        if (!change.endedWithLineBreak() && read > 0) {
+                            notes.add("record " + lastNumberRead + " was the last one read and no line break followed "
+                                    + "it; the file then grew, so it may have been read before it was completely "
+                                    + "written: check it in Graph");
+                        }
+                        Optional<RecordReader> more = reader.continuation();
+                        if (more.isEmpty()) {
+                            return "bytes " + change.readTo() + " to " + change.sizeNow() + " were written after the "
+                                    + "file had been read to its end, and a JSON document cannot be read on past its "
+                                    + "end, so they were not read; write files under another name and rename them "
+                                    + "when complete";
+                        }
+                        closeQuietly(reader);
+                        reader = more.get();
+                        while (reader.hasNext()) {
+                            InputRecord record = reader.next();
+                            track(record);
+                            complete(record, notSent(record, "not sent: appended to the file after it had been read to "
+                                    + "its end (drop the retry file back in)"), null);
+                            appended++;
+                        }
+                        if (reader.readBreak().isPresent()) {
+                            return reader.readBreak().get().describe();
+                        }
+                    }
+                    default -> throw new IllegalStateException(change.kind().name());
+                }
+            }
+            return "the file kept growing after it had been read to its end; the records appended are in the retry "
+                    + "file, but more may have followed";
+        } catch (IOException e) {
+            return "whether the file changed after it was read could not be checked: " + Text.describe(e);
+        }
+    }
+
+    private RecordResult notSent(InputRecord record, String message) {
+        return new RecordResult(record.number(), dryRun ? Outcome.INVALID : Outcome.RETRY, 0, null, 0, null, null,
+                message, null, null);
+    }
+
+    private static void closeQuietly(RecordReader r) {
+        try {
+            r.close();
+        } catch (IOException ignored) {
+            // the records are read; a failing close changes nothing
+        }
     }
 
     /** Closes everything without publishing, when even the results cannot be written. */
     public synchronized void abandon() {
-        try {
-            reader.close();
-            results.close();
-            if (retries != null) {
-                retries.close();
+        closeQuietly(reader);
+        for (java.io.Closeable c : new java.io.Closeable[]{results, retries, rejected, requests}) {
+            try {
+                if (c != null) {
+                    c.close();
+                }
+            } catch (IOException ignored) {
+                // best effort: the .part files stay behind, clearly unfinished
             }
-            if (rejected != null) {
-                rejected.close();
-            }
-            if (requests != null) {
-                requests.close();
-            }
-        } catch (IOException ignored) {
-            // best effort: the .part files stay behind, clearly unfinished
         }
     }
 }

@@ -1,5 +1,8 @@
 package io.github.raaetl.outcome;
 
+import io.github.raaetl.support.Text;
+
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -8,23 +11,29 @@ import java.util.stream.Collectors;
 /**
  * What happened to one input file: the one log line per file and the {@code NAME.summary.json} report.
  *
- * @param file     the input file name
- * @param target   where records went (says so plainly when it was the embedded simulator)
- * @param records  records read
- * @param counts   records per outcome
- * @param failure  why the file went to the failed folder (unreadable, or broke part-way), or null
- * @param unknown  columns or members that match no property and were not sent
- * @param notes    other remarks on the file
- * @param outputs  files written for it
- * @param notSent  records not processed because the run was stopped (they are in the retry file)
+ * @param file           the input file name
+ * @param target         where records went (says so plainly when it was the embedded simulator)
+ * @param records        records read
+ * @param counts         records per outcome
+ * @param failure        why the file is not done (unreadable, broke part-way, changed while read, outputs not
+ *                       written), or null
+ * @param outputsWritten false when some output could not be written: the account is incomplete, so the input is not
+ *                       archived as done
+ * @param unknown        columns or members that match no property and were not sent
+ * @param notes          other remarks on the file
+ * @param outputs        files written for it
+ * @param notSent        records not processed because reading was cut short (they are in the retry file)
+ * @param appended       records appended to the file after it was read to its end (not sent; in the retry file)
+ * @param input          where the input file is now
  */
 public record FileSummary(String file, String format, String target, boolean simulator, boolean dryRun, long records,
-                          Map<String, Long> counts, long durationMillis, String failure, List<String> unknown,
-                          List<String> notes, List<String> outputs, long notSent) {
+                          Map<String, Long> counts, long durationMillis, String failure, boolean outputsWritten,
+                          List<String> unknown, List<String> notes, List<String> outputs, long notSent, long appended,
+                          String input) {
 
-    /** The pace of the records processed (those left unsent by a stop are only read, so they do not count). */
+    /** The pace of the records processed (those left unsent are only read, so they do not count). */
     public double recordsPerSecond() {
-        long processed = records - notSent;
+        long processed = records - notSent - appended;
         return durationMillis == 0 ? processed * 1000.0 : processed * 1000.0 / durationMillis;
     }
 
@@ -32,14 +41,42 @@ public record FileSummary(String file, String format, String target, boolean sim
         return counts.values().stream().mapToLong(Long::longValue).sum();
     }
 
+    public FileSummary withInput(String where) {
+        return new FileSummary(file, format, target, simulator, dryRun, records, counts, durationMillis, failure,
+                outputsWritten, unknown, notes, outputs, notSent, appended, where);
+    }
+
+    /** The input could not be moved where it belongs: a failure of the file, and it stays in the inbox. */
+    public FileSummary withArchiveFailure(String problem, String where) {
+        return new FileSummary(file, format, target, simulator, dryRun, records, counts, durationMillis,
+                failure == null ? problem : failure + "; " + problem, outputsWritten, unknown, notes, outputs, notSent,
+                appended, where);
+    }
+
+    FileSummary withOutput(String path) {
+        List<String> all = new ArrayList<>(outputs);
+        all.add(path);
+        return new FileSummary(file, format, target, simulator, dryRun, records, counts, durationMillis, failure,
+                outputsWritten, unknown, notes, List.copyOf(all), notSent, appended, input);
+    }
+
+    FileSummary withOutputFailure(String problem) {
+        String incomplete = "the outputs could not all be written: " + problem;
+        return new FileSummary(file, format, target, simulator, dryRun, records, counts, durationMillis,
+                failure == null ? incomplete : failure.contains(problem) ? failure : failure + "; " + incomplete, false,
+                unknown, notes, outputs, notSent, appended, input);
+    }
+
+    /** One line for the log; every piece of outside text in it is escaped, so it stays one line. */
     public String logLine() {
         String perOutcome = counts.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
                 .collect(Collectors.joining(" "));
-        return String.format(Locale.ROOT, "%s%s: %d records: %s | target %s | %.2fs, %.1f records/s%s%s%s",
+        return Text.escape(String.format(Locale.ROOT, "%s%s: %d records: %s | target %s | %.2fs, %.1f records/s%s%s%s%s",
                 dryRun ? "[DRY RUN] " : "", file, records, perOutcome, target, durationMillis / 1000.0,
                 recordsPerSecond(),
                 unknown.isEmpty() ? "" : " | unknown columns not sent: " + String.join(", ", unknown),
                 notes.isEmpty() ? "" : " | " + String.join("; ", notes),
-                failure == null ? "" : " | FAILED: " + failure);
+                failure == null ? "" : " | FAILED: " + failure,
+                input == null ? "" : " | input: " + input));
     }
 }

@@ -1,8 +1,11 @@
 package io.github.raaetl.outcome;
 
+import io.github.raaetl.support.Text;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /** The folders under {@code etl.output}. Each input record ends in exactly one of results' outcomes. */
 public record OutputDirs(Path root) {
@@ -35,9 +38,35 @@ public record OutputDirs(Path root) {
         return root.resolve("dry-run");
     }
 
+    public List<Path> all() {
+        return List.of(results(), retries(), rejected(), processed(), failed(), dryRun());
+    }
+
     public void create() throws IOException {
-        for (Path p : new Path[]{results(), retries(), rejected(), processed(), failed(), dryRun()}) {
+        for (Path p : all()) {
             Files.createDirectories(p);
         }
+    }
+
+    /**
+     * Every folder exists (or is created) and a file can really be created and removed in it; permission bits alone
+     * do not tell (an ACL, a read-only mount, a full disk).
+     *
+     * @throws OutputFailure naming the first folder that cannot be used and the operating system's reason
+     */
+    public void requireWritable() throws OutputFailure {
+        for (Path dir : all()) {
+            try {
+                Files.createDirectories(dir);
+                Files.delete(Files.createTempFile(dir, ".etl-write-check-", ".tmp"));
+            } catch (IOException e) {
+                throw new OutputFailure(dir, e);
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return Text.escape(root.toString());
     }
 }

@@ -20,12 +20,22 @@ public record RecordResult(long record, Outcome outcome, int httpStatus, String 
     public static final String[] HEADER = {"record", "outcome", "httpStatus", "id", "attempts", "requestId",
             "clientRequestId", "message", "operation", "sourceId"};
 
+    /** The row of results.csv: text cells are made safe to open in a spreadsheet. */
     public Object[] row() {
-        return new Object[]{record, outcome.label(), httpStatus == 0 ? "" : httpStatus, nz(id), attempts, nz(requestId),
-                nz(clientRequestId), nz(message), nz(operation), nz(sourceId)};
+        return new Object[]{record, outcome.label(), httpStatus == 0 ? "" : httpStatus, cell(id), attempts,
+                cell(requestId), cell(clientRequestId), cell(message), cell(operation), cell(sourceId)};
     }
 
-    private static String nz(String s) {
-        return s == null ? "" : s;
+    /**
+     * OWASP's rule against formula injection: a cell starting with = + - @ tab, CR or LF would be run as a formula
+     * by Excel or LibreOffice (an id {@code =HYPERLINK(…)} from an export), so it gets a leading apostrophe. Only in
+     * results.csv, which people open: what is sent to Graph and the retry and rejected files stay as the input had
+     * them, byte for byte.
+     */
+    static String cell(String s) {
+        if (s == null || s.isEmpty()) {
+            return "";
+        }
+        return "=+-@\t\r\n".indexOf(s.charAt(0)) >= 0 ? "'" + s : s;
     }
 }

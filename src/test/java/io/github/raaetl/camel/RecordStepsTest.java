@@ -5,7 +5,7 @@ import io.github.raaetl.graph.Delivery;
 import io.github.raaetl.graph.GraphRequests;
 import io.github.raaetl.graph.GraphTarget;
 import io.github.raaetl.graph.GraphVerdict;
-import io.github.raaetl.input.CsvRecordReader;
+import io.github.raaetl.input.TestSources;
 import io.github.raaetl.input.InputRecord;
 import io.github.raaetl.mapping.ColumnResolver;
 import io.github.raaetl.mapping.DateTimes;
@@ -43,7 +43,8 @@ class RecordStepsTest {
         OutputDirs dirs = new OutputDirs(dir.resolve("out"));
         dirs.create();
         GraphTarget target = new GraphTarget("http://127.0.0.1:1/beta", true);
-        FileRun run = new FileRun("in.csv", CsvRecordReader.open(input, null), dirs, target, false, json, Clock.systemUTC());
+        FileRun run = new FileRun("in.csv", TestSources.open(input), dirs, target.describe(), target.simulator(), false, json,
+                Clock.systemUTC());
         EntitySchema schema = EntitySchema.load();
         RecordSteps steps = new RecordSteps(new RecordMapper(schema, new ColumnResolver(schema, Map.of()),
                 new EnumValues(schema, Map.of()), new DateTimes(ZoneOffset.UTC, List.of()), json),

@@ -37,7 +37,7 @@ class CsvRecordReaderTest {
     void detectsCommaSemicolonAndTabFromTheHeader() throws Exception {
         for (String d : List.of(",", ";", "\t")) {
             Path p = file("a.csv", "action" + d + "deviceDisplayName" + d + "actionState\nremoteLock" + d + "PC-1" + d + "done\n");
-            try (RecordReader r = CsvRecordReader.open(p, null)) {
+            try (RecordReader r = CsvRecordReader.open(TestSources.of(p), null, TestSources.MAX)) {
                 assertThat(r.layout().delimiter()).isEqualTo(d.charAt(0));
                 List<InputRecord> records = readAll(r);
                 assertThat(records).hasSize(1);
@@ -49,7 +49,7 @@ class CsvRecordReaderTest {
     @Test
     void configuredDelimiterOverridesDetection() throws Exception {
         Path p = file("a.csv", "a;b,c\n1;2,3\n");
-        try (RecordReader r = CsvRecordReader.open(p, ',')) {
+        try (RecordReader r = CsvRecordReader.open(TestSources.of(p), ',', TestSources.MAX)) {
             assertThat(r.layout().header()).containsExactly("a;b", "c");
         }
     }
@@ -63,7 +63,7 @@ class CsvRecordReaderTest {
         withBom[1] = (byte) 0xBB;
         withBom[2] = (byte) 0xBF;
         System.arraycopy(body, 0, withBom, 3, body.length);
-        try (RecordReader r = CsvRecordReader.open(file("bom.csv", withBom), null)) {
+        try (RecordReader r = CsvRecordReader.open(TestSources.of(file("bom.csv", withBom)), null, TestSources.MAX)) {
             assertThat(r.layout().header()).containsExactly("action", "deviceDisplayName");
             assertThat(r.layout().bom()).isTrue();
             List<InputRecord> records = readAll(r);
@@ -75,7 +75,7 @@ class CsvRecordReaderTest {
 
     @Test
     void raggedRowIsARecordWithAProblemNotABrokenFile() throws Exception {
-        try (RecordReader r = CsvRecordReader.open(file("r.csv", "a,b\n1,2\n1,2,3\n4,5\n"), null)) {
+        try (RecordReader r = CsvRecordReader.open(TestSources.of(file("r.csv", "a,b\n1,2\n1,2,3\n4,5\n")), null, TestSources.MAX)) {
             List<InputRecord> records = readAll(r);
             assertThat(records).hasSize(3);
             assertThat(records.get(1).problem()).contains("3 values").contains("2 columns");
@@ -86,10 +86,10 @@ class CsvRecordReaderTest {
 
     @Test
     void duplicateColumnNamesRefuseTheFileAndUnnamedColumnsAreOnlyReportedWhenFilled() throws Exception {
-        assertThatThrownBy(() -> CsvRecordReader.open(file("d.csv", "Action,Device,Action\n1,2,3\n"), null))
+        assertThatThrownBy(() -> CsvRecordReader.open(TestSources.of(file("d.csv", "Action,Device,Action\n1,2,3\n")), null, TestSources.MAX))
                 .isInstanceOf(UnreadableFileException.class)
                 .hasMessage("column 'Action' appears twice in the header (columns 1 and 3)");
-        try (RecordReader r = CsvRecordReader.open(file("t.csv", "action,,\nwipe,,\nlock,,oops\n"), null)) {
+        try (RecordReader r = CsvRecordReader.open(TestSources.of(file("t.csv", "action,,\nwipe,,\nlock,,oops\n")), null, TestSources.MAX)) {
             List<InputRecord> records = readAll(r);
             assertThat(records.get(0).fields()).containsOnlyKeys("action");
             assertThat(records.get(1).fields()).containsOnlyKeys("action", "(column 3, no header)");
@@ -98,7 +98,7 @@ class CsvRecordReaderTest {
 
     @Test
     void headerOnlyFileHasNoRecords() throws Exception {
-        try (RecordReader r = CsvRecordReader.open(file("h.csv", "action,deviceDisplayName\n"), null)) {
+        try (RecordReader r = CsvRecordReader.open(TestSources.of(file("h.csv", "action,deviceDisplayName\n")), null, TestSources.MAX)) {
             assertThat(r.hasNext()).isFalse();
             assertThat(r.readBreak()).isEmpty();
         }
@@ -106,7 +106,7 @@ class CsvRecordReaderTest {
 
     @Test
     void unterminatedQuoteAfterFirstRecordIsABreakWithItsLine() throws Exception {
-        try (RecordReader r = CsvRecordReader.open(file("b.csv", "a,b\n1,2\n3,4\n5,\"never closed\n6,7\n"), null)) {
+        try (RecordReader r = CsvRecordReader.open(TestSources.of(file("b.csv", "a,b\n1,2\n3,4\n5,\"never closed\n6,7\n")), null, TestSources.MAX)) {
             List<InputRecord> records = readAll(r);
             assertThat(records).hasSize(2);
             assertThat(r.readBreak()).isPresent();
@@ -117,9 +117,9 @@ class CsvRecordReaderTest {
 
     @Test
     void brokenBeforeTheFirstRecordIsUnreadable() throws Exception {
-        assertThatThrownBy(() -> CsvRecordReader.open(file("t.csv", "a,b\n\"1,2\n"), null))
+        assertThatThrownBy(() -> CsvRecordReader.open(TestSources.of(file("t.csv", "a,b\n\"1,2\n")), null, TestSources.MAX))
                 .isInstanceOf(UnreadableFileException.class).hasMessageContaining("before its first record");
-        assertThatThrownBy(() -> CsvRecordReader.open(file("e.csv", "\n\n"), null))
+        assertThatThrownBy(() -> CsvRecordReader.open(TestSources.of(file("e.csv", "\n\n")), null, TestSources.MAX))
                 .isInstanceOf(UnreadableFileException.class).hasMessageContaining("no header row");
     }
 }

@@ -32,7 +32,7 @@ class JsonRecordReaderTest {
 
     @Test
     void arrayOfObjectsNumbersElements() throws Exception {
-        try (RecordReader r = JsonRecordReader.open(file("a.json", "[{\"action\":\"wipe\"}, 42, {\"action\":\"lock\"}]"), json)) {
+        try (RecordReader r = JsonRecordReader.open(TestSources.of(file("a.json", "[{\"action\":\"wipe\"}, 42, {\"action\":\"lock\"}]")), json, TestSources.MAX)) {
             assertThat(r.layout().jsonShape()).isEqualTo(SourceLayout.JsonShape.ARRAY);
             List<InputRecord> records = readAll(r);
             assertThat(records).extracting(InputRecord::number).containsExactly(1L, 2L, 3L);
@@ -43,11 +43,11 @@ class JsonRecordReaderTest {
 
     @Test
     void singleObjectAndConcatenatedObjects() throws Exception {
-        try (RecordReader r = JsonRecordReader.open(file("o.json", "{\"action\":\"wipe\",\"x\":{\"y\":1}}"), json)) {
+        try (RecordReader r = JsonRecordReader.open(TestSources.of(file("o.json", "{\"action\":\"wipe\",\"x\":{\"y\":1}}")), json, TestSources.MAX)) {
             assertThat(r.layout().jsonShape()).isEqualTo(SourceLayout.JsonShape.OBJECT);
             assertThat(readAll(r)).hasSize(1);
         }
-        try (RecordReader r = JsonRecordReader.open(file("c.json", "{\"action\":\"a\"}\n{\"action\":\"b\"}\n"), json)) {
+        try (RecordReader r = JsonRecordReader.open(TestSources.of(file("c.json", "{\"action\":\"a\"}\n{\"action\":\"b\"}\n")), json, TestSources.MAX)) {
             assertThat(readAll(r)).extracting(rec -> rec.fields().get("action").asText()).containsExactly("a", "b");
         }
     }
@@ -57,7 +57,7 @@ class JsonRecordReaderTest {
         String text = "{\"@odata.context\":\"https://graph.microsoft.com/beta/$metadata#x\",\"value\":["
                 + "{\"id\":\"1\",\"action\":\"wipe\"},{\"id\":\"2\",\"action\":\"lock\"}],"
                 + "\"@odata.nextLink\":\"https://graph.microsoft.com/beta/next\"}";
-        try (RecordReader r = JsonRecordReader.open(file("export.json", text), json)) {
+        try (RecordReader r = JsonRecordReader.open(TestSources.of(file("export.json", text)), json, TestSources.MAX)) {
             assertThat(r.layout().isCollectionExport()).isTrue();
             assertThat(r.layout().odataContext()).isEqualTo("https://graph.microsoft.com/beta/$metadata#x");
             assertThat(readAll(r)).extracting(rec -> rec.fields().get("id").asText()).containsExactly("1", "2");
@@ -67,7 +67,7 @@ class JsonRecordReaderTest {
 
     @Test
     void truncatedAfterTheFirstRecordIsABreakWithPosition() throws Exception {
-        try (RecordReader r = JsonRecordReader.open(file("t.json", "[{\"action\":\"a\"},\n{\"action\":\"b\"},\n{\"action\":"), json)) {
+        try (RecordReader r = JsonRecordReader.open(TestSources.of(file("t.json", "[{\"action\":\"a\"},\n{\"action\":\"b\"},\n{\"action\":")), json, TestSources.MAX)) {
             assertThat(readAll(r)).hasSize(2);
             ReadBreak b = r.readBreak().orElseThrow();
             assertThat(b.recordsRead()).isEqualTo(2);
@@ -77,17 +77,17 @@ class JsonRecordReaderTest {
 
     @Test
     void unusableFilesAreRefusedWhole() throws Exception {
-        assertThatThrownBy(() -> JsonRecordReader.open(file("t.json", "[{\"action\":"), json))
+        assertThatThrownBy(() -> JsonRecordReader.open(TestSources.of(file("t.json", "[{\"action\":")), json, TestSources.MAX))
                 .isInstanceOf(UnreadableFileException.class).hasMessageContaining("before its first record");
-        assertThatThrownBy(() -> JsonRecordReader.open(file("s.json", "\"just a string\""), json))
+        assertThatThrownBy(() -> JsonRecordReader.open(TestSources.of(file("s.json", "\"just a string\"")), json, TestSources.MAX))
                 .isInstanceOf(UnreadableFileException.class).hasMessageContaining("array of objects");
-        assertThatThrownBy(() -> JsonRecordReader.open(file("n.json", "   "), json))
+        assertThatThrownBy(() -> JsonRecordReader.open(TestSources.of(file("n.json", "   ")), json, TestSources.MAX))
                 .isInstanceOf(UnreadableFileException.class);
     }
 
     @Test
     void jsonLinesNumbersByLineAndKeepsBadLinesAsRecords() throws Exception {
-        try (RecordReader r = JsonLinesRecordReader.open(file("l.jsonl", "{\"action\":\"a\"}\n\n{oops\n[1]\n{\"action\":\"b\"}\n"), json)) {
+        try (RecordReader r = JsonLinesRecordReader.open(TestSources.of(file("l.jsonl", "{\"action\":\"a\"}\n\n{oops\n[1]\n{\"action\":\"b\"}\n")), json, TestSources.MAX)) {
             List<InputRecord> records = readAll(r);
             assertThat(records).extracting(InputRecord::number).containsExactly(1L, 3L, 4L, 5L);
             assertThat(records.get(1).problem()).startsWith("line is not valid JSON");

@@ -1,8 +1,7 @@
 package io.github.raaetl.outcome;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.github.raaetl.graph.GraphTarget;
-import io.github.raaetl.input.CsvRecordReader;
+import io.github.raaetl.input.TestSources;
 import io.github.raaetl.input.InputRecord;
 import io.github.raaetl.input.RecordReader;
 import org.junit.jupiter.api.Test;
@@ -26,10 +25,10 @@ class FileRunTest {
     private FileRun run(String csv) throws Exception {
         Path input = dir.resolve("in.csv");
         Files.writeString(input, csv);
-        RecordReader reader = CsvRecordReader.open(input, null);
+        RecordReader reader = TestSources.open(input);
         OutputDirs dirs = new OutputDirs(dir.resolve("out"));
         dirs.create();
-        return new FileRun("in.csv", reader, dirs, new GraphTarget("http://127.0.0.1:1/beta", true), false,
+        return new FileRun("in.csv", reader, dirs, "EMBEDDED GRAPH SIMULATOR at http://127.0.0.1:1/beta", true, false,
                 new ObjectMapper(), Clock.systemUTC());
     }
 

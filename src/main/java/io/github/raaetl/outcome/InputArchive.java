@@ -1,0 +1,121 @@
+package io.github.raaetl.outcome;
+
+import io.github.raaetl.support.Text;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+
+/**
+ * Moves an input file out of the inbox once it is done with: to processed/ when every record is accounted for, to
+ * failed/ beside a reason file when it could not be read (whole or in part). Never over an earlier file of the same
+ * name, and never with --keep-input or --dry-run (the reason file is still written). A file whose outputs could not
+ * all be written is not archived at all: it stays where the next run finds it.
+ *
+ * <p>The inbox's file consumer does not move files itself ({@code noop}): the move is the last step, after the
+ * outputs are safely published, so that a failed write or a failed move is this file's error, with its path and
+ * cause, instead of a Camel warning after the summary already said "done".
+ */
+public final class InputArchive {
+
+    private final OutputDirs dirs;
+    private final boolean keepInput;
+    private final String doneFile;
+    private final String target;
+    private final Clock clock;
+
+    /**
+     * @param doneFile the done-file name pattern ({@code ${file:name}.done}), or null: the done file of an archived
+     *                 input is removed with it
+     * @param target   where records went, in words, for the reason file
+     */
+    public InputArchive(OutputDirs dirs, boolean keepInput, String doneFile, String target, Clock clock) {
+        this.dirs = dirs;
+        this.keepInput = keepInput;
+        this.doneFile = doneFile;
+        this.target = target;
+        this.clock = clock;
+    }
+
+    /** Every record is accounted for: the input goes to processed/. @return where it is now */
+    public String processed(Path input) throws OutputFailure {
+        if (keepInput) {
+            return "left in place (--keep-input or --dry-run)";
+        }
+        return move(input, dirs.processed());
+    }
+
+    /**
+     * The file could not be read (as a whole or past some point): it goes to failed/ with NAME.error.txt.
+     *
+     * @param summary what was done with the records read before the problem, or null when none was read
+     * @return where it is now
+     */
+    public String failed(Path input, String reason, FileSummary summary) throws OutputFailure {
+        String name = input.getFileName().toString();
+        Path destination = AtomicFile.freeName(dirs.failed().resolve(name), AtomicFile.stamp(clock.instant()));
+        String archived = destination.getFileName().toString();
+        int dot = archived.lastIndexOf('.');
+        AtomicFile errorFile = new AtomicFile(destination.resolveSibling(
+                (dot > 0 ? archived.substring(0, dot) : archived) + ".error.txt"));
+        StringBuilder text = new StringBuilder()
+                .append("File:    ").append(Text.escape(name)).append('\n')
+                .append("Moved to: ").append(keepInput ? "(left in place: dry run / keep-input)" : destination).append('\n')
+                .append("When:    ").append(clock.instant()).append('\n')
+                .append("Target:  ").append(target).append('\n')
+                .append("Reason:  ").append(Text.escape(reason)).append('\n');
+        if (summary != null && summary.records() > 0) {
+            text.append("Records read before the problem: ").append(summary.records()).append(", outcomes ")
+                    .append(summary.counts()).append('\n')
+                    .append("Their results are in ").append(summary.outputs().get(0)).append('\n')
+                    .append("Do not drop this file back as it is: the records above were already processed. "
+                            + "Fix the file from the position given and drop only the remaining records.\n");
+        } else {
+            text.append("No record was sent. Fix the file and drop it into the inbox again.\n");
+        }
+        try {
+            Files.writeString(errorFile.part(), text, StandardCharsets.UTF_8);
+            errorFile.publish();
+        } catch (IOException e) {
+            throw new OutputFailure(errorFile.part(), e);
+        }
+        if (keepInput) {
+            return "left in place (--keep-input or --dry-run); reason in " + errorFile.target();
+        }
+        return moveTo(input, destination);
+    }
+
+    private String move(Path input, Path folder) throws OutputFailure {
+        Path name = input.getFileName();
+        return moveTo(input, AtomicFile.freeName(folder.resolve(name), AtomicFile.stamp(clock.instant())));
+    }
+
+    private String moveTo(Path input, Path destination) throws OutputFailure {
+        try {
+            // a symbolic link is moved as the link, never as what it points at
+            Files.move(input, destination);
+        } catch (IOException e) {
+            throw new OutputFailure(destination, e);
+        }
+        removeDoneFile(input);
+        return destination.toString();
+    }
+
+    /** The done file said the input was complete; with the input gone it would only confuse the next poll. */
+    private void removeDoneFile(Path input) {
+        if (doneFile == null) {
+            return;
+        }
+        String name = input.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        String done = doneFile.replace("${file:name.noext}", dot > 0 ? name.substring(0, dot) : name)
+                .replace("${file:name}", name);
+        try {
+            Files.deleteIfExists(input.resolveSibling(done));
+        } catch (IOException ignored) {
+            // a done file left behind points at no file, so it is harmless
+        }
+    }
+}
