@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.raaetl.mapping.MappedRecord;
 import io.github.raaetl.mapping.Operation;
+import io.github.raaetl.mapping.RecordKey;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -37,6 +38,10 @@ public final class GraphRequests {
             throw new IllegalStateException("payload cannot be written as JSON", e);
         }
         if (record.operation() == Operation.UPDATE) {
+            if (RecordKey.problem(record.targetId()) != null) {
+                // the mapper refuses such ids; never build a URL from one whatever the caller did
+                throw new IllegalArgumentException("not a key segment: " + RecordKey.problem(record.targetId()));
+            }
             String id = URLEncoder.encode(record.targetId(), StandardCharsets.UTF_8).replace("+", "%20");
             return new GraphRequest("PATCH", collection + "/" + id, body);
         }

@@ -1,10 +1,13 @@
 package io.github.raaetl.mapping;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.raaetl.input.InputRecord;
+import io.github.raaetl.support.Text;
 
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -32,6 +35,8 @@ public final class RecordMapper {
     private final EnumValues enums;
     private final DateTimes dateTimes;
     private final ObjectMapper json;
+    /** JSON inside a cell: a member named twice or anything after the value is an error, never dropped silently. */
+    private final ObjectReader cellJson;
 
     public RecordMapper(EntitySchema schema, ColumnResolver columns, EnumValues enums, DateTimes dateTimes,
                         ObjectMapper json) {
@@ -40,6 +45,8 @@ public final class RecordMapper {
         this.enums = enums;
         this.dateTimes = dateTimes;
         this.json = json;
+        this.cellJson = json.reader().with(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
+                .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     }
 
     public MappedRecord map(InputRecord record, boolean collectionExport) {
@@ -61,7 +68,7 @@ public final class RecordMapper {
                 if ("@odata.type".equals(name) && !collectionExport && !isEmpty(value)
                         && !EntitySchema.ODATA_TYPE.equals(value.asText())
                         && !EntitySchema.ODATA_TYPE.substring(1).equals(value.asText())) {
-                    errors.add(new FieldError(name, "'" + value.asText() + "' is not " + EntitySchema.ODATA_TYPE));
+                    errors.add(new FieldError(name, "'" + Text.excerpt(value.asText()) + "' is not " + EntitySchema.ODATA_TYPE));
                 }
                 continue; // other annotations (etag, context, id) describe the source, never the payload
             }
@@ -124,7 +131,7 @@ public final class RecordMapper {
                 case "create" -> operation = Operation.CREATE;
                 case "update" -> operation = Operation.UPDATE;
                 default -> {
-                    errors.add(new FieldError(ColumnResolver.OPERATION, "'" + text + "' is not create or update"));
+                    errors.add(new FieldError(ColumnResolver.OPERATION, "'" + Text.excerpt(text) + "' is not create or update"));
                     operation = id != null && !collectionExport ? Operation.UPDATE : Operation.CREATE;
                 }
             }
@@ -133,6 +140,11 @@ public final class RecordMapper {
         }
         if (operation == Operation.UPDATE && id == null) {
             errors.add(new FieldError(ColumnResolver.ID, "an update needs the id of the record to change"));
+        }
+        if (operation == Operation.UPDATE && id != null && RecordKey.problem(id) != null) {
+            errors.add(new FieldError(ColumnResolver.ID, "'" + Text.excerpt(id) + "' cannot be a record id: it "
+                    + RecordKey.problem(id) + " (an id is one key segment: no / ? # \\ %, no '..', no spaces or "
+                    + "control characters)"));
         }
         return operation;
     }
@@ -154,7 +166,7 @@ public final class RecordMapper {
         if (p.kind() == EntitySchema.Kind.ENUM) {
             Optional<String> member = enums.member(p.name(), text);
             if (member.isEmpty()) {
-                errors.add(new FieldError(source, "'" + text + "' is not a valid " + p.name() + " (expected "
+                errors.add(new FieldError(source, "'" + Text.excerpt(text) + "' is not a valid " + p.name() + " (expected "
                         + EnumValues.describeMembers(p.members()) + ")"));
                 return Optional.empty();
             }
@@ -169,7 +181,7 @@ public final class RecordMapper {
         if (p.kind() == EntitySchema.Kind.DATE_TIME) {
             DateTimes.Reading reading = dateTimes.read(text);
             if (!reading.ok()) {
-                errors.add(new FieldError(source, "'" + text + "' " + reading.problem()));
+                errors.add(new FieldError(source, "'" + Text.excerpt(text) + "' " + reading.problem()));
                 return Optional.empty();
             }
             return Optional.of(json.getNodeFactory().textNode(reading.graphValue()));
@@ -184,9 +196,10 @@ public final class RecordMapper {
             String text = value.asText().trim();
             if (text.startsWith("[") || text.startsWith("{")) {
                 try {
-                    node = json.readTree(text);
+                    node = cellJson.readTree(text);
                 } catch (Exception e) {
-                    errors.add(new FieldError(source, "is not valid JSON: " + e.getMessage().lines().findFirst().orElse("")));
+                    errors.add(new FieldError(source, "is not valid JSON: "
+                            + Text.excerpt(e.getMessage().lines().findFirst().orElse(""))));
                     return Optional.empty();
                 }
             } else {
@@ -197,7 +210,7 @@ public final class RecordMapper {
                     }
                     int eq = part.indexOf('=');
                     if (eq <= 0) {
-                        errors.add(new FieldError(source, "'" + part.trim() + "' is not key=value"));
+                        errors.add(new FieldError(source, "'" + Text.excerpt(part.trim()) + "' is not key=value"));
                         return Optional.empty();
                     }
                     pairs.add(pair(part.substring(0, eq).trim(), part.substring(eq + 1).trim()));

@@ -317,7 +317,7 @@ public final class GraphSimulator implements AutoCloseable {
             };
         }
         if (path.startsWith(COLLECTION + "/")) {
-            String id = URLDecoder.decode(path.substring(COLLECTION.length() + 1), StandardCharsets.UTF_8);
+            String id = path.substring(COLLECTION.length() + 1); // getPath() has decoded it once already
             return switch (method) {
                 case "PATCH" -> update(ex, id, body);
                 case "GET" -> read(ex, id);

@@ -19,6 +19,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -154,5 +156,47 @@ abstract class EndToEndSupport {
         try (Stream<Path> files = Files.list(dir)) {
             return files.map(p -> p.getFileName().toString()).sorted().toList();
         }
+    }
+
+    /** The settings a child process gets, the way an operator sets them: environment variables only. */
+    Map<String, String> environmentFor(GraphSimulator target) {
+        Map<String, String> env = new TreeMap<>();
+        env.put("ETL_INBOX", inbox.toString());
+        env.put("ETL_OUTPUT", out.toString());
+        env.put("ETL_POLL_DELAY_MS", "100");
+        env.put("ETL_READ_LOCK_MIN_AGE_MS", "0");
+        env.put("GRAPH_BASE_URL", target.graphBaseUrl());
+        env.put("GRAPH_LOGIN_URL", target.loginUrl());
+        env.put("AZURE_TENANT_ID", target.options().tenantId());
+        env.put("AZURE_CLIENT_ID", target.options().clientId());
+        env.put("AZURE_CLIENT_SECRET", target.options().clientSecret());
+        return env;
+    }
+
+    record Result(int exit, String output) {
+    }
+
+    Result java(Map<String, String> env, String... args) throws Exception {
+        return java(env, List.of(), args);
+    }
+
+    Result java(Map<String, String> env, List<String> jvmOptions, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        cmd.addAll(jvmOptions);
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), EtlApplication.class.getName()));
+        cmd.addAll(List.of(args));
+        // output to a file, not a pipe: reading a pipe to its end would wait for ever on a hung process
+        Path log = Files.createTempFile(work, "process", ".log");
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().keySet().removeIf(k -> k.startsWith("ETL_") || k.startsWith("GRAPH_") || k.startsWith("AZURE_"));
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        boolean ended = p.waitFor(60, TimeUnit.SECONDS);
+        if (!ended) {
+            p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+        String output = Files.readString(log);
+        assertThat(ended).as("the process ended within 60 s; its output:%n%s", output).isTrue();
+        return new Result(p.exitValue(), output);
     }
 }

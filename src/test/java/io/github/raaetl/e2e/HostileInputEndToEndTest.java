@@ -62,4 +62,169 @@ class HostileInputEndToEndTest extends EndToEndSupport {
         assertThat(stored.get("deviceActionDetails").toString())
                 .isEqualTo("[{\"@odata.type\":\"microsoft.graph.keyValuePair_2OfString_String\"}]");
     }
+
+    @Test
+    void aJsonMemberNamedTwiceMakesItsRecordInvalidAtAnyDepthAndNothingOfItIsSent() throws Exception {
+        drop("array.json", """
+                [{"action":"remoteLock","deviceDisplayName":"PC-1","requestDateTime":"2025-01-15T10:00:00Z","action":"factoryReset"},
+                 {"action":"remoteLock","deviceDisplayName":"PC-2","requestDateTime":"2025-01-15T10:00:00Z",
+                  "deviceActionDetails":[{"key":"reason","value":"lost","key":"ticket"}]},
+                 {"action":"remoteLock","deviceDisplayName":"PC-3","requestDateTime":"2025-01-15T10:00:00Z"}]
+                """);
+        drop("lines.jsonl", """
+                {"action":"remoteLock","deviceDisplayName":"PC-4","requestDateTime":"2025-01-15T10:00:00Z","action":"factoryReset"}
+                {"action":"remoteLock","deviceDisplayName":"PC-5","requestDateTime":"2025-01-15T10:00:00Z"} {"action":"factoryReset"}
+                """);
+        drop("single.json", "{\"action\":\"remoteLock\",\"requestDateTime\":\"2025-01-15T10:00:00Z\",\"action\":\"factoryReset\"}");
+        drop("cell.csv", "action,requestDateTime,deviceActionDetails\n"
+                + "remoteLock,2025-01-15T10:00:00Z,\"[{\"\"key\"\":\"\"a\"\",\"\"key\"\":\"\"b\"\"}]\"\n");
+        assertThat(runOnce()).isEqualTo(2);
+
+        List<Map<String, String>> array = assertAccounted("array", 3);
+        assertThat(array).extracting(r -> r.get("outcome")).containsExactly("invalid", "invalid", "created");
+        assertThat(array.get(0).get("message")).contains("member 'action' appears twice");
+        assertThat(array.get(1).get("message")).contains("member 'deviceActionDetails[].key' appears twice");
+        // the rejected file keeps both values, so whoever fixes it sees what the file said
+        JsonNode rejected = json.readTree(out.resolve("rejected/array.rejected.json").toFile());
+        assertThat(rejected).hasSize(2);
+        String first = Files.readString(out.resolve("rejected/array.rejected.json")).lines()
+                .filter(l -> l.contains("PC-1")).findFirst().orElseThrow();
+        assertThat(first).contains("\"action\":\"remoteLock\"").contains("\"action\":\"factoryReset\"")
+                .contains("\"etlError\":\"record 1: record: member 'action' appears twice");
+
+        List<Map<String, String>> lines = assertAccounted("lines", 2);
+        assertThat(lines).extracting(r -> r.get("outcome")).containsExactly("invalid", "invalid");
+        assertThat(lines.get(0).get("message")).contains("member 'action' appears twice");
+        assertThat(lines.get(1).get("message")).contains("more than one JSON value");
+        assertThat(assertAccounted("single", 1).get(0).get("message")).contains("member 'action' appears twice");
+        assertThat(assertAccounted("cell", 1).get(0).get("message"))
+                .contains("deviceActionDetails").contains("Duplicate field 'key'");
+        // only the one clean record was sent; no factory reset reached Graph
+        assertThat(sim.records()).extracting(r -> r.get("deviceDisplayName").asText()).containsExactly("PC-3");
+        assertThat(sim.seen()).noneMatch(r -> r.body().contains("factoryReset"));
+    }
+
+    @Test
+    void aCsvHeaderGivingOnePropertyTwiceSetsTheFileAside() throws Exception {
+        drop("alias.csv", "Device name,action,requestDateTime,deviceDisplayName\nPC-1,wipe,2025-01-15T10:00:00Z,PC-2\n");
+        drop("direct.csv", "action,requestDateTime,action\nwipe,2025-01-15T10:00:00Z,lock\n");
+        assertThat(runOnce()).isEqualTo(2);
+        assertThat(names(out.resolve("failed"))).containsExactly("alias.csv", "alias.error.txt", "direct.csv",
+                "direct.error.txt");
+        assertThat(Files.readString(out.resolve("failed/alias.error.txt")))
+                .contains("columns 'Device name' and 'deviceDisplayName' both give deviceDisplayName");
+        assertThat(Files.readString(out.resolve("failed/direct.error.txt")))
+                .contains("column 'action' appears twice in the header (columns 1 and 3)");
+        assertThat(sim.seen()).isEmpty();
+    }
+
+    @Test
+    void anIdThatCannotBeOneKeySegmentIsRefusedBeforeAnythingIsSent() throws Exception {
+        sim.seed("abc-123", json.createObjectNode().put("actionState", "pending"));
+        sim.seed("Caf\u00e9+1", json.createObjectNode().put("actionState", "pending"));
+        drop("ids.csv", """
+                id,actionState
+                ../remoteActionAudits/..,done
+                x?$select=id,done
+                a/b,done
+                a#b,done
+                a\\b,done
+                a%2Fb,done
+                a b,done
+                ..,done
+                abc-123,done
+                Caf\u00e9+1,done
+                """);
+        assertThat(runOnce()).isEqualTo(2);
+        List<Map<String, String>> rows = assertAccounted("ids", 10);
+        assertThat(rows.subList(0, 8)).allSatisfy(r -> {
+            assertThat(r.get("outcome")).isEqualTo("invalid");
+            assertThat(r.get("message")).startsWith("id: '").contains("cannot be a record id");
+        });
+        assertThat(rows.get(1).get("message")).contains("holds '?'");
+        assertThat(rows.get(7).get("message")).contains("dot segment");
+        assertThat(rows.subList(8, 10)).allMatch(r -> r.get("outcome").equals("updated"));
+        // only the two real ids went out, percent-encoded where needed
+        assertThat(sim.seen()).extracting(s -> s.method() + " " + s.path()).containsExactly(
+                "PATCH /beta/deviceManagement/remoteActionAudits/abc-123",
+                "PATCH /beta/deviceManagement/remoteActionAudits/Caf\u00e9+1");
+        assertThat(sim.record("Caf\u00e9+1").get("actionState").asText()).isEqualTo("done");
+    }
+
+    @Test
+    void cellsThatASpreadsheetWouldRunAsFormulasAreNeutralisedInTheResultsOnly() throws Exception {
+        sim.seed("=1+1", json.createObjectNode().put("actionState", "pending"));
+        String export = """
+                {"@odata.context":"ctx","value":[
+                  {"id":"=2+3","action":"remoteLock","requestDateTime":"2025-01-15T10:00:00Z"},
+                  {"id":"@SUM(1)","action":"teleport","requestDateTime":"2025-01-15T10:00:00Z"}]}
+                """;
+        drop("export.json", export);
+        drop("update.csv", "id,=Action State\n=1+1,done\n=1+1,exploded\n");
+        assertThat(runOnce()).isEqualTo(2);
+
+        List<Map<String, String>> exported = assertAccounted("export", 2);
+        assertThat(exported.get(0).get("sourceId")).isEqualTo("'=2+3");
+        assertThat(exported.get(1).get("sourceId")).isEqualTo("'@SUM(1)");
+        List<Map<String, String>> updated = assertAccounted("update", 2);
+        assertThat(updated.get(0).get("id")).isEqualTo("'=1+1");
+        assertThat(updated.get(1).get("message")).startsWith("'=Action State: 'exploded' is not a valid actionState");
+        // what Graph got and what goes back to the inbox are exactly what the input said
+        assertThat(sim.record("=1+1").get("actionState").asText()).isEqualTo("done");
+        assertThat(json.readTree(out.resolve("rejected/export.rejected.json").toFile()).at("/value/0/id").asText())
+                .isEqualTo("@SUM(1)");
+        assertThat(readCsv(out.resolve("rejected/update.rejected.csv")).get(0).get("id")).isEqualTo("=1+1");
+        assertThat(readCsv(out.resolve("rejected/update.rejected.csv")).get(0).get("etlError"))
+                .startsWith("record 2: =Action State:");
+    }
+
+    @Test
+    void aSymbolicLinkInTheInboxIsNotFollowedAndNothingOfItsTargetIsQuoted() throws Exception {
+        Path secret = Files.writeString(work.resolve("shadow"), "root:$6$SECRET-HASH:19000:0:99999:7:::\n");
+        Files.createSymbolicLink(inbox.resolve("passwords.csv"), secret);
+        drop("good.csv", "action,requestDateTime\nwipe,2025-01-15T10:00:00Z\n");
+        assertThat(runOnce()).isEqualTo(2);
+
+        assertThat(names(out.resolve("failed"))).containsExactly("passwords.csv", "passwords.error.txt");
+        assertThat(Files.isSymbolicLink(out.resolve("failed/passwords.csv"))).as("the link itself was moved").isTrue();
+        String error = Files.readString(out.resolve("failed/passwords.error.txt"));
+        assertThat(error).contains("symbolic link").doesNotContain("SECRET").doesNotContain("root:");
+        assertThat(Files.readString(secret)).contains("SECRET-HASH");
+        assertThat(assertAccounted("good", 1).get(0).get("outcome")).isEqualTo("created");
+        assertThat(sim.records()).hasSize(1);
+    }
+
+    @Test
+    void aFileNameWithALineBreakCannotForgeALogLineAndInputIsQuotedShortAndEscaped() throws Exception {
+        String forged = "x\n2026-01-01 00:00:00.000 INFO  [etl.files] forged.csv: 9 records: created=9";
+        drop(forged + ".csv", "action,requestDateTime\nwipe,2025-01-15T10:00:00Z\n");
+        drop("garbage.csv", "A\u001b[31m," + "B".repeat(5000) + "\n1,2\n");
+        Result run = java(environmentFor(sim), "--once");
+        assertThat(run.exit()).as(run.output()).isEqualTo(2);
+        assertThat(run.output().lines()).noneMatch(l -> l.contains("forged.csv") && !l.contains("x\\n2026"));
+        assertThat(run.output()).contains("x\\n2026-01-01 00:00:00.000 INFO  [etl.files] forged.csv");
+        String error = Files.readString(out.resolve("failed/garbage.error.txt"));
+        assertThat(error).contains("no recognisable column").contains("A\\u001B[31m").doesNotContain("\u001b")
+                .doesNotContain("B".repeat(200));
+        assertThat(error.lines().filter(l -> l.startsWith("Reason:")).findFirst().orElseThrow()).hasSizeLessThan(400);
+    }
+
+    @Test
+    void oddJsonSaysWhatWasFoundAndWhatIsAcceptedAndABinaryFileItsTrueOffset() throws Exception {
+        drop("string.json", "\"just a string\"");
+        drop("number.json", "42");
+        byte[] text = "action,requestDateTime\nwipe,2025-01-15T10:00:00Z\nlock,2025-01-15T10:00:00Z\n"
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] withNul = java.util.Arrays.copyOf(text, text.length + 4);
+        withNul[text.length] = 'z';
+        withNul[text.length + 1] = 0;
+        drop("binary.csv", withNul);
+        assertThat(runOnce()).isEqualTo(2);
+        assertThat(Files.readString(out.resolve("failed/string.error.txt"))).contains("holds a string at the top level")
+                .contains("an array of objects, one object").contains("one object per line").doesNotContain("null");
+        assertThat(Files.readString(out.resolve("failed/number.error.txt"))).contains("holds a number at the top level");
+        assertThat(Files.readString(out.resolve("failed/binary.error.txt")))
+                .contains("NUL byte at byte offset " + (text.length + 1) + " (line 4)");
+        assertThat(sim.seen()).isEmpty();
+    }
 }

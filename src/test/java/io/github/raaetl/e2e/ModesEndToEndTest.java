@@ -58,14 +58,14 @@ class ModesEndToEndTest extends EndToEndSupport {
         drop("env.csv", GOOD);
         Map<String, String> env = environmentFor(sim);
         Result ok = java(env, "--once");
-        assertThat(ok.exit).as(ok.output).isZero();
+        assertThat(ok.exit()).as(ok.output()).isZero();
         assertThat(assertAccounted("env", 1).get(0).get("outcome")).isEqualTo("created");
-        assertThat(ok.output).contains("Run complete: 1 file(s), 1 record(s)").doesNotContain(sim.options().clientSecret());
+        assertThat(ok.output()).contains("Run complete: 1 file(s), 1 record(s)").doesNotContain(sim.options().clientSecret());
 
         env.put("AZURE_CLIENT_SECRET", "wrong-secret-123");
         Result wrong = java(env, "--once");
-        assertThat(wrong.exit).isEqualTo(1);
-        assertThat(wrong.output).contains("AADSTS7000215").doesNotContain("wrong-secret-123");
+        assertThat(wrong.exit()).isEqualTo(1);
+        assertThat(wrong.output()).contains("AADSTS7000215").doesNotContain("wrong-secret-123");
     }
 
     @Test
@@ -76,8 +76,8 @@ class ModesEndToEndTest extends EndToEndSupport {
             drop("tls.csv", GOOD);
             Map<String, String> env = environmentFor(https);
             Result ok = java(env, tls.trustStoreOptions(), "--once");
-            assertThat(ok.exit).as(ok.output).isZero();
-            assertThat(ok.output).contains("via MSAL4J from " + https.loginUrl() + "/" + https.options().tenantId())
+            assertThat(ok.exit()).as(ok.output()).isZero();
+            assertThat(ok.output()).contains("via MSAL4J from " + https.loginUrl() + "/" + https.options().tenantId())
                     .doesNotContain(https.options().clientSecret());
             assertThat(assertAccounted("tls", 1).get(0).get("outcome")).isEqualTo("created");
             assertThat(https.records()).hasSize(1);
@@ -85,53 +85,11 @@ class ModesEndToEndTest extends EndToEndSupport {
 
             env.put("AZURE_CLIENT_SECRET", "wrong-secret-456");
             Result wrong = java(env, tls.trustStoreOptions(), "--once");
-            assertThat(wrong.exit).isEqualTo(1);
-            assertThat(wrong.output).contains("AADSTS7000215").doesNotContain("wrong-secret-456");
+            assertThat(wrong.exit()).isEqualTo(1);
+            assertThat(wrong.output()).contains("AADSTS7000215").doesNotContain("wrong-secret-456");
         } finally {
             https.close();
         }
-    }
-
-    /** The settings a child process gets, the way an operator sets them: environment variables only. */
-    private Map<String, String> environmentFor(GraphSimulator target) {
-        Map<String, String> env = new TreeMap<>();
-        env.put("ETL_INBOX", inbox.toString());
-        env.put("ETL_OUTPUT", out.toString());
-        env.put("ETL_POLL_DELAY_MS", "100");
-        env.put("ETL_READ_LOCK_MIN_AGE_MS", "0");
-        env.put("GRAPH_BASE_URL", target.graphBaseUrl());
-        env.put("GRAPH_LOGIN_URL", target.loginUrl());
-        env.put("AZURE_TENANT_ID", target.options().tenantId());
-        env.put("AZURE_CLIENT_ID", target.options().clientId());
-        env.put("AZURE_CLIENT_SECRET", target.options().clientSecret());
-        return env;
-    }
-
-    private record Result(int exit, String output) {
-    }
-
-    private Result java(Map<String, String> env, String... args) throws Exception {
-        return java(env, List.of(), args);
-    }
-
-    private Result java(Map<String, String> env, List<String> jvmOptions, String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-        cmd.addAll(jvmOptions);
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), EtlApplication.class.getName()));
-        cmd.addAll(List.of(args));
-        // output to a file, not a pipe: reading a pipe to its end would wait for ever on a hung process
-        Path log = Files.createTempFile(work, "process", ".log");
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
-        pb.environment().keySet().removeIf(k -> k.startsWith("ETL_") || k.startsWith("GRAPH_") || k.startsWith("AZURE_"));
-        pb.environment().putAll(env);
-        Process p = pb.start();
-        boolean ended = p.waitFor(60, TimeUnit.SECONDS);
-        if (!ended) {
-            p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-        }
-        String output = Files.readString(log);
-        assertThat(ended).as("the process ended within 60 s; its output:%n%s", output).isTrue();
-        return new Result(p.exitValue(), output);
     }
 
     @Test
