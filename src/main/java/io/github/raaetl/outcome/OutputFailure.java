@@ -14,7 +14,9 @@ public final class OutputFailure extends IOException {
     }
 
     private static String reason(Path path, Throwable cause) {
-        if (cause instanceof FileSystemException f && path.toString().equals(f.getFile()) && f.getOtherFile() == null) {
+        // the system's reason alone when its exception names this path or a file inside it (a write check's temp file)
+        if (cause instanceof FileSystemException f && f.getFile() != null && f.getOtherFile() == null
+                && Path.of(f.getFile()).startsWith(path)) {
             return Text.escape(FileProblems.reason(f));
         }
         return Text.describe(cause);

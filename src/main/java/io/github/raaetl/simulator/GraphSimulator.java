@@ -106,6 +106,7 @@ public final class GraphSimulator implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService executor;
     private final FaultPlan faults = new FaultPlan();
+    private final List<RequestHold> holds = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** Records kept; beyond this the oldest are forgotten, so a long rehearsal cannot exhaust the heap. */
     public static final int MAX_RECORDS = 200_000;
     private final Map<String, ObjectNode> records = Collections.synchronizedMap(new LinkedHashMap<>() {
@@ -205,6 +206,13 @@ public final class GraphSimulator implements AutoCloseable {
         return faults;
     }
 
+    /** The first Graph request whose body contains this text will wait until the hold is released. */
+    public RequestHold hold(String bodyContains) {
+        RequestHold h = new RequestHold(bodyContains);
+        holds.add(h);
+        return h;
+    }
+
     public void setLatencyMillis(long millis) {
         latencyMillis = millis;
     }
@@ -254,6 +262,7 @@ public final class GraphSimulator implements AutoCloseable {
 
     @Override
     public void close() {
+        holds.forEach(RequestHold::release);
         server.stop(0);
         executor.shutdownNow();
         try {
@@ -297,6 +306,11 @@ public final class GraphSimulator implements AutoCloseable {
         Reply unauthorized = checkToken(ex);
         if (unauthorized != null) {
             return unauthorized;
+        }
+        for (RequestHold h : holds) {
+            if (h.takes(body)) {
+                h.hold();
+            }
         }
         FaultPlan.Fault fault = faults.next(method, body);
         if (fault != null) {

@@ -20,6 +20,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -82,6 +84,15 @@ abstract class EndToEndSupport {
 
     int runOnce(String... extra) {
         return EtlApplication.run(new String[]{"--once"}, props(extra));
+    }
+
+    /** Runs --once on a thread of its own, for a test that acts while a request is held; bounded by the caller's get. */
+    Future<Integer> runOnceInBackground(String... extra) {
+        FutureTask<Integer> task = new FutureTask<>(() -> runOnce(extra));
+        Thread t = new Thread(task, "etl-under-test");
+        t.setDaemon(true);
+        t.start();
+        return task;
     }
 
     Path drop(String name, String content) throws IOException {
@@ -181,7 +192,18 @@ abstract class EndToEndSupport {
     }
 
     Result java(Map<String, String> env, List<String> jvmOptions, String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        return java(List.of(), env, jvmOptions, args);
+    }
+
+    /** As {@link #java(Map, String...)}, the JVM started through {@code prefix} (a command that changes its rights). */
+    Result javaAs(List<String> prefix, Map<String, String> env, String... args) throws Exception {
+        return java(prefix, env, List.of(), args);
+    }
+
+    private Result java(List<String> prefix, Map<String, String> env, List<String> jvmOptions, String... args)
+            throws Exception {
+        List<String> cmd = new ArrayList<>(prefix);
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(jvmOptions);
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), EtlApplication.class.getName()));
         cmd.addAll(List.of(args));
