@@ -7,6 +7,7 @@ import io.github.raaetl.camel.RecordSteps;
 import io.github.raaetl.camel.RetrySteps;
 import io.github.raaetl.camel.RunControl;
 import io.github.raaetl.graph.ClientCredentialsTokenProvider;
+import io.github.raaetl.graph.GraphGate;
 import io.github.raaetl.graph.GraphRequests;
 import io.github.raaetl.graph.GraphResponses;
 import io.github.raaetl.graph.GraphTarget;
@@ -112,9 +113,12 @@ public final class EtlConfiguration implements CamelConfiguration {
         // the files already taken in this run (see the inbox route); sized for a migration folder, not the default 1000
         registry.bind("inboxSeen", MemoryIdempotentRepository.memoryIdempotentRepository(INBOX_MEMORY));
         registry.bind("recordSteps", new RecordSteps(mapper, requests, json));
-        registry.bind("graphSteps", new GraphSteps(requests, new GraphResponses(json, clock), tokens));
+        // one for the run: whether Graph answers at all is not a question each record should ask on its own
+        GraphGate gate = new GraphGate(s.maxAttempts(), Duration.ofMillis(s.giveUpAfterMillis()),
+                Duration.ofMillis(s.retryMaxDelayMillis()), clock);
+        registry.bind("graphSteps", new GraphSteps(requests, new GraphResponses(json, clock), tokens, gate));
         registry.bind("retrySteps", new RetrySteps(new RetryPolicy(s.maxAttempts(), s.retryBaseDelayMillis(),
-                s.retryMaxDelayMillis())));
+                s.retryMaxDelayMillis()), gate, s.retryMaxDelayMillis()));
         registry.bind("runControl", new RunControl(s.once(), stop));
         LOG.info("Inbox {} -> outputs under {}{}{}", s.inbox().toAbsolutePath(), s.output().toAbsolutePath(),
                 s.once() ? " (--once)" : " (watching)", s.dryRun() ? " (--dry-run: nothing is sent)" : "");

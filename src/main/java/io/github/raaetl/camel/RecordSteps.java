@@ -101,6 +101,12 @@ public final class RecordSteps {
                 null);
     }
 
+    /** Not sent at all: the run has given up on reaching Graph for now; the reason is the record's message. */
+    public void notSent(Exchange exchange) {
+        Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        complete(exchange, Outcome.RETRY, 0, null, e == null ? "not sent" : e.getMessage(), null);
+    }
+
     /**
      * Anything unforeseen. If Graph had already given its final answer, that answer stands (a created record
      * must not be sent again from the retry file); otherwise the record was not delivered and goes to retry.

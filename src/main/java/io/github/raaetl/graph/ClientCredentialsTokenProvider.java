@@ -78,7 +78,7 @@ public final class ClientCredentialsTokenProvider implements TokenProvider {
         try {
             response = http.send(request, HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
-            throw new TransientGraphException(null, "token endpoint " + tokenEndpoint + " unreachable: " + e);
+            throw new TransientGraphException(null, "token endpoint " + tokenEndpoint + " unreachable: " + e, true);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new TransientGraphException(null, "interrupted while fetching a token");

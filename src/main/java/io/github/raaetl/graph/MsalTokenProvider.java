@@ -90,7 +90,7 @@ public final class MsalTokenProvider implements TokenProvider {
         } catch (ExecutionException e) {
             throw translate(e.getCause());
         } catch (TimeoutException e) {
-            throw new TransientGraphException(null, "token endpoint at " + authority + " did not answer in time");
+            throw new TransientGraphException(null, "token endpoint at " + authority + " did not answer in time", true);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new TransientGraphException(null, "interrupted while fetching a token");
@@ -116,7 +116,7 @@ public final class MsalTokenProvider implements TokenProvider {
             return new GraphAuthException("token endpoint at " + authority + " refused client " + clientId + what);
         }
         if (cause instanceof MsalClientException c && c.getCause() instanceof IOException io) {
-            return new TransientGraphException(null, "token endpoint at " + authority + " unreachable: " + io);
+            return new TransientGraphException(null, "token endpoint at " + authority + " unreachable: " + io, true);
         }
         return new GraphAuthException("cannot get a token from " + authority + " for client " + clientId + ": "
                 + (cause == null ? "unknown error" : firstLine(cause.toString())));

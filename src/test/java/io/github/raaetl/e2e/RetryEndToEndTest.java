@@ -3,7 +3,11 @@ package io.github.raaetl.e2e;
 import io.github.raaetl.simulator.GraphSimulator;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -105,8 +109,10 @@ class RetryEndToEndTest extends EndToEndSupport {
             closedPort = s.getLocalPort();
         }
         drop("offline.jsonl", "{\"action\":\"wipe\",\"requestDateTime\":\"2025-01-15T10:00:00Z\"}\n");
-        // the token still comes from the simulator; Graph itself is unreachable
-        assertThat(runOnce("graph.base-url", "http://127.0.0.1:" + closedPort + "/beta")).isEqualTo(2);
+        // the token still comes from the simulator; Graph itself is unreachable. With no time given to wait for
+        // Graph to come back (give-up-after 0), the record makes its attempts and no more (the wait is tested below)
+        assertThat(runOnce("graph.base-url", "http://127.0.0.1:" + closedPort + "/beta", "graph.give-up-after-ms", "0"))
+                .isEqualTo(2);
         Map<String, String> row = assertAccounted("offline", 1).get(0);
         assertThat(row.get("outcome")).isEqualTo("retry");
         assertThat(row.get("attempts")).isEqualTo("3");
@@ -119,7 +125,8 @@ class RetryEndToEndTest extends EndToEndSupport {
     void aTimeoutIsTransient() throws Exception {
         sim.setLatencyMillis(1500);
         drop("slow.jsonl", "{\"action\":\"wipe\",\"requestDateTime\":\"2025-01-15T10:00:00Z\"}\n");
-        assertThat(runOnce("graph.timeout-ms", "300", "graph.max-attempts", "2")).isEqualTo(2);
+        assertThat(runOnce("graph.timeout-ms", "300", "graph.max-attempts", "2", "graph.give-up-after-ms", "0"))
+                .isEqualTo(2);
         Map<String, String> row = assertAccounted("slow", 1).get(0);
         assertThat(row.get("outcome")).isEqualTo("retry");
         assertThat(row.get("attempts")).isEqualTo("2");
@@ -166,5 +173,64 @@ class RetryEndToEndTest extends EndToEndSupport {
             }
         }
         assertThat(rows.stream().map(r -> r.get("attempts")).collect(Collectors.toSet())).containsExactly("1");
+    }
+
+    @Test
+    void aTokenRefusedOnTheLastAttemptIsRefreshedAndTheRecordStillGoesThrough() throws Exception {
+        // attempt 1: 503; attempt 2 (the last one allowed): the token has expired, 401; then a fresh token: 201
+        sim.faults().add("POST", "PC-THROTTLED", 503, "0", 1);
+        sim.expireTokensAfter(1);
+        drop("expiring.csv", "action,deviceDisplayName,requestDateTime\nwipe,PC-THROTTLED,2025-01-15T10:00:00Z\n");
+        assertThat(runOnce("graph.max-attempts", "2")).isZero();
+        Map<String, String> row = assertAccounted("expiring", 1).get(0);
+        assertThat(row.get("outcome")).isEqualTo("created");
+        assertThat(row.get("attempts")).isEqualTo("3");
+        assertThat(sim.seen()).extracting(GraphSimulator.Seen::status).containsExactly(503, 401, 201);
+    }
+
+    @Test
+    void withOneAttemptAnExpiredTokenStillGetsItsFreshToken() throws Exception {
+        sim.expireTokensAfter(0);
+        drop("one.csv", TWO_RECORDS);
+        assertThat(runOnce("graph.max-attempts", "1")).isZero();
+        assertThat(assertAccounted("one", 2)).allMatch(r -> r.get("outcome").equals("created"));
+        assertThat(sim.seen()).extracting(GraphSimulator.Seen::status).containsExactly(401, 201, 201);
+    }
+
+    @Test
+    void graphUnreachableFromTheStartCostsAboutOneRetryScheduleNotOnePerRecord() throws Exception {
+        StringBuilder csv = new StringBuilder("action,deviceDisplayName,requestDateTime\n");
+        for (int i = 1; i <= 1000; i++) {
+            csv.append("wipe,PC-").append(i).append(",2025-01-15T10:00:00Z\n");
+        }
+        drop("outage.csv", csv.toString());
+        // a Graph that takes connections and drops them at once, counting them
+        AtomicInteger connections = new AtomicInteger();
+        try (ServerSocket dead = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            Thread acceptor = new Thread(() -> {
+                while (!dead.isClosed()) {
+                    try (Socket s = dead.accept()) {
+                        connections.incrementAndGet();
+                    } catch (IOException closed) {
+                        return;
+                    }
+                }
+            });
+            acceptor.setDaemon(true);
+            acceptor.start();
+            int exit = runOnce("graph.base-url", "http://127.0.0.1:" + dead.getLocalPort() + "/beta",
+                    "graph.max-attempts", "3", "graph.retry-base-delay-ms", "20", "graph.retry-max-delay-ms", "200",
+                    "graph.give-up-after-ms", "1000");
+            assertThat(exit).isEqualTo(2);
+        }
+        List<Map<String, String>> rows = assertAccounted("outage", 1000);
+        assertThat(rows).allMatch(r -> r.get("outcome").equals("retry"));
+        assertThat(rows.get(0).get("message")).contains("no response");
+        assertThat(rows.get(999).get("message")).startsWith("not sent: Graph has given no answer since")
+                .contains("graph.give-up-after-ms");
+        assertThat(rows.stream().filter(r -> !r.get("attempts").equals("0")).count())
+                .as("records that made a request: the first one probing, and the occasional probe after").isLessThan(20);
+        // one retry schedule's worth of requests, not 3 x 1000
+        assertThat(connections.get()).isLessThan(100);
     }
 }
