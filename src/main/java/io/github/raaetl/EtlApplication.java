@@ -82,6 +82,7 @@ public final class EtlApplication {
             }
         }
         props.putAll(overrides);
+        CredentialLogFilter.install();
 
         RunStats stats = new RunStats();
         Main main = new Main();

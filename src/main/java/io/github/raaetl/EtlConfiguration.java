@@ -26,6 +26,7 @@ import io.github.raaetl.outcome.OutputDirs;
 import io.github.raaetl.outcome.OutputFailure;
 import io.github.raaetl.outcome.RunStats;
 import io.github.raaetl.simulator.GraphSimulator;
+import io.github.raaetl.support.Secrets;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.Registry;
@@ -89,6 +90,7 @@ public final class EtlConfiguration implements CamelConfiguration {
             GraphSimulator simulator = startSimulator(context, s);
             target = new GraphTarget(simulator.graphBaseUrl(), true);
             GraphSimulator.Options o = simulator.options();
+            Secrets.register(o.clientSecret());
             tokens = new ClientCredentialsTokenProvider(simulator.loginUrl(), o.tenantId(), o.clientId(),
                     o.clientSecret(), simulator.origin() + "/.default", Duration.ofMillis(s.timeoutMillis()), clock);
             registry.bind("graphSimulator", simulator);

@@ -1,5 +1,6 @@
 package io.github.raaetl;
 
+import io.github.raaetl.support.Secrets;
 import org.apache.camel.spi.PropertiesComponent;
 
 import java.nio.file.Path;
@@ -68,6 +69,8 @@ public record EtlSettings(
                 r.integer("simulator.throttle-percent", 0, 0),
                 r.integer("simulator.error-percent", 0, 0),
                 Double.parseDouble(r.text("simulator.retry-after-seconds", "1")));
+        Secrets.register(s.clientSecret());
+        Secrets.register(s.token());
         s.check();
         return s;
     }

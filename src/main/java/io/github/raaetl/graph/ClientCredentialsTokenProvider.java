@@ -2,6 +2,7 @@ package io.github.raaetl.graph;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.raaetl.support.Secrets;
 
 import java.io.IOException;
 import java.net.URI;
@@ -39,6 +40,7 @@ public final class ClientCredentialsTokenProvider implements TokenProvider {
                                           String scope, Duration timeout, Clock clock) {
         String login = loginUrl.endsWith("/") ? loginUrl.substring(0, loginUrl.length() - 1) : loginUrl;
         this.tokenEndpoint = URI.create(login + "/" + encode(tenantId) + "/oauth2/v2.0/token");
+        Secrets.register(clientSecret);
         this.form = "grant_type=client_credentials&client_id=" + encode(clientId) + "&client_secret="
                 + encode(clientSecret) + "&scope=" + encode(scope);
         this.clientId = clientId;
@@ -94,6 +96,7 @@ public final class ClientCredentialsTokenProvider implements TokenProvider {
         }
         long lifetime = body.path("expires_in").asLong(3599); // a number or a numeric string
         token = body.get("access_token").asText();
+        Secrets.register(token);
         Instant now = clock.instant();
         refreshAt = TokenProvider.refreshAt(now, now.plusSeconds(lifetime));
     }

@@ -6,6 +6,7 @@ import com.microsoft.aad.msal4j.ConfidentialClientApplication;
 import com.microsoft.aad.msal4j.IAuthenticationResult;
 import com.microsoft.aad.msal4j.MsalClientException;
 import com.microsoft.aad.msal4j.MsalServiceException;
+import io.github.raaetl.support.Secrets;
 
 import javax.net.ssl.SSLSocketFactory;
 import java.io.IOException;
@@ -46,6 +47,7 @@ public final class MsalTokenProvider implements TokenProvider {
      */
     public MsalTokenProvider(String loginUrl, String tenantId, String clientId, String clientSecret, String scope,
                              Duration timeout, SSLSocketFactory tls, Clock clock) {
+        Secrets.register(clientSecret);
         String login = loginUrl.endsWith("/") ? loginUrl.substring(0, loginUrl.length() - 1) : loginUrl;
         this.authority = login + "/" + tenantId + "/";
         this.clientId = clientId;
@@ -84,6 +86,7 @@ public final class MsalTokenProvider implements TokenProvider {
             IAuthenticationResult result = app.acquireToken(parameters)
                     .get(2 * timeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
             token = result.accessToken();
+            Secrets.register(token);
             refreshAt = TokenProvider.refreshAt(clock.instant(), result.expiresOnDate().toInstant());
             skipCacheNext = false;
             return token;

@@ -1,5 +1,7 @@
 package io.github.raaetl.graph;
 
+import io.github.raaetl.support.Secrets;
+
 import java.time.Duration;
 import java.time.Instant;
 
@@ -31,6 +33,7 @@ public interface TokenProvider {
 
     /** A token that is fixed in configuration. */
     static TokenProvider fixed(String token) {
+        Secrets.register(token);
         return new TokenProvider() {
             @Override
             public String token() {

@@ -236,6 +236,11 @@ public final class GraphSimulator implements AutoCloseable {
         return tokens.size();
     }
 
+    /** Every bearer token issued so far (a test checks none of them reached a log). */
+    public List<String> issuedTokens() {
+        return List.copyOf(tokens.keySet());
+    }
+
     public List<ObjectNode> records() {
         synchronized (records) {
             return records.values().stream().map(ObjectNode::deepCopy).toList();
