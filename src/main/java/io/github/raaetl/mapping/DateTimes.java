@@ -98,7 +98,9 @@ public final class DateTimes {
             }
         }
         if (impossible != null) {
-            return new Reading(null, "names a date or time that does not exist (" + impossible + ")");
+            String hint = impossible.contains("MonthOfYear") ? "; if it is day-first, add a day-first form such as "
+                    + "d/M/yyyy H:mm to etl.date-time-formats (and drop the month-first ones)" : "";
+            return new Reading(null, "names a date or time that does not exist (" + impossible + ")" + hint);
         }
         return new Reading(null, "is not a date-time (use ISO 8601 such as 2025-01-15T15:04:05Z, or M/d/yyyy h:mm:ss AM/PM)");
     }
