@@ -224,16 +224,11 @@ public record EtlSettings(
         }
 
         int integer(String key, int fallback, int min) {
-            String v = text(key, String.valueOf(fallback));
-            try {
-                int n = Integer.parseInt(v);
-                if (n < min) {
-                    throw new InvalidSettingException(key + " must be at least " + min + ", got " + n);
-                }
-                return n;
-            } catch (NumberFormatException e) {
-                throw new InvalidSettingException(key + " must be a whole number, got '" + v + "'");
+            long n = longValue(key, fallback, min);
+            if (n > Integer.MAX_VALUE) {
+                throw new InvalidSettingException(key + " must be at most " + Integer.MAX_VALUE + ", got " + n);
             }
+            return (int) n;
         }
     }
 

@@ -20,7 +20,6 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * Streams an RFC 4180 CSV file with Commons CSV: header row required, delimiter detected from the header
@@ -82,14 +81,9 @@ public final class CsvRecordReader extends StreamingRecordReader {
     }
 
     @Override
-    public Optional<RecordReader> continuation() throws IOException {
-        SourceFile.State end = source.endOfRead();
-        if (end == null) {
-            return Optional.empty();
-        }
-        InputStream tail = source.openRecords(end.size());
-        return Optional.of(new CsvRecordReader(source, parse(tail, layout.delimiter(), maxBytes, end.size()), layout,
-                maxBytes, ordinal()).primed());
+    protected StreamingRecordReader continueFrom(long offset) throws IOException {
+        return new CsvRecordReader(source, parse(source.openRecords(offset), layout.delimiter(), maxBytes, offset), layout,
+                maxBytes, ordinal());
     }
 
     private static CSVParser parse(InputStream in, char delimiter, long maxBytes, long startOffset) throws IOException {

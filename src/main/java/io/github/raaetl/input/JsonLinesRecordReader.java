@@ -17,7 +17,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * Streams a JSON Lines file (.jsonl, .ndjson). Each non-blank line is one record numbered by its line; a line that
@@ -67,13 +66,8 @@ public final class JsonLinesRecordReader extends StreamingRecordReader {
     }
 
     @Override
-    public Optional<RecordReader> continuation() throws IOException {
-        SourceFile.State end = source.endOfRead();
-        if (end == null) {
-            return Optional.empty();
-        }
-        return Optional.of(new JsonLinesRecordReader(source, mapper, source.openRecords(end.size()), maxBytes,
-                end.size(), line, ordinal()).primed());
+    protected StreamingRecordReader continueFrom(long offset) throws IOException {
+        return new JsonLinesRecordReader(source, mapper, source.openRecords(offset), maxBytes, offset, line, ordinal());
     }
 
     private void skipByteOrderMark() throws IOException {

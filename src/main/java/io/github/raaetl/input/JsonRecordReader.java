@@ -17,7 +17,6 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -256,9 +255,10 @@ public final class JsonRecordReader extends StreamingRecordReader {
         return notes;
     }
 
+    /** A JSON document ends at its closing bracket: nothing after it can be read as more of it. */
     @Override
-    public Optional<RecordReader> continuation() {
-        return Optional.empty();
+    protected StreamingRecordReader continueFrom(long offset) {
+        return null;
     }
 
     @Override

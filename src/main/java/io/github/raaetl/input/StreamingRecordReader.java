@@ -38,6 +38,19 @@ abstract class StreamingRecordReader implements RecordReader {
     /** Where the reader is, in words, for a break the parser did not locate. */
     protected abstract String position();
 
+    /**
+     * A reader of this format starting at {@code offset} (where this one's stable end was), numbering on from
+     * here; null when the format cannot be read on from the middle.
+     */
+    protected abstract StreamingRecordReader continueFrom(long offset) throws IOException;
+
+    @Override
+    public final Optional<RecordReader> continuation() throws IOException {
+        SourceFile.State end = source.endOfRead();
+        StreamingRecordReader next = end == null ? null : continueFrom(end.size());
+        return next == null ? Optional.empty() : Optional.of(next.primed());
+    }
+
     protected final InputRecord record(long number, java.util.Map<String, com.fasterxml.jackson.databind.JsonNode> fields,
                                        Object raw, String problem) {
         return new InputRecord(ordinal++, number, fields, raw, problem);
