@@ -104,16 +104,8 @@ public final class InboxSteps {
         Path input = input(exchange);
         String name = Text.escape(input.getFileName().toString());
         FileRun run = exchange.getProperty(Props.FILE_RUN, FileRun.class);
-        if (run != null) {
-            String reason = e instanceof UnreadableFileException ? e.getMessage() : "unexpected error: " + Text.describe(e);
-            if (!(e instanceof UnreadableFileException)) {
-                LOG.error("{}: {}", name, reason, e);
-            }
-            conclude(exchange, run, run.finish(reason));
-            return;
-        }
-        stats.addUnreadable();
-        if (e instanceof OutputFailure) {
+        if (run == null && e instanceof OutputFailure) {
+            stats.addUnreadable();
             LOG.error("{}: not processed, it stays in the inbox for the next run: {}", name, e.getMessage());
             return;
         }
@@ -121,6 +113,11 @@ public final class InboxSteps {
         if (!(e instanceof UnreadableFileException)) {
             LOG.error("{}: {}", name, reason, e);
         }
+        if (run != null) {
+            conclude(exchange, run, run.finish(reason));
+            return;
+        }
+        stats.addUnreadable();
         try {
             String where = archive.failed(input, reason, null);
             LOG.warn("{}: cannot be read as a whole: {} | input: {}", name, Text.escape(reason), Text.escape(where));

@@ -437,18 +437,4 @@ public final class FileRun {
             // the records are read; a failing close changes nothing
         }
     }
-
-    /** Closes everything without publishing, when even the results cannot be written. */
-    public synchronized void abandon() {
-        closeQuietly(reader);
-        for (java.io.Closeable c : new java.io.Closeable[]{results, retries, rejected, requests}) {
-            try {
-                if (c != null) {
-                    c.close();
-                }
-            } catch (IOException ignored) {
-                // best effort: the .part files stay behind, clearly unfinished
-            }
-        }
-    }
 }
