@@ -76,6 +76,10 @@ public final class EtlConfiguration implements CamelConfiguration {
     public void configure(CamelContext context) throws Exception {
         EtlSettings s = EtlSettings.from(context.getPropertiesComponent());
         settings = s;
+        if (s.keepInput()) {
+            // a folder read in place may be read-only: no lock marker can be created in it
+            context.getPropertiesComponent().addOverrideProperty("etl.read-lock-marker-file", "false");
+        }
         Registry registry = context.getRegistry();
         ObjectMapper json = new ObjectMapper();
         Clock clock = Clock.systemUTC();

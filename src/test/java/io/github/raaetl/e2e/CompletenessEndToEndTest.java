@@ -119,13 +119,7 @@ class CompletenessEndToEndTest extends EndToEndSupport {
         Path processed = Files.createDirectories(out.resolve("processed"));
         Files.setPosixFilePermissions(processed, PosixFilePermissions.fromString("r-xr-xr-x"));
         try {
-            // root may write anywhere: run the app without the capabilities that let it, as an operator's account
-            List<String> asUser = new ArrayList<>();
-            if ("root".equals(System.getProperty("user.name"))) {
-                assumeThat(Path.of("/usr/bin/setpriv")).as("setpriv (util-linux) drops root's capabilities").exists();
-                asUser.addAll(List.of("/usr/bin/setpriv", "--bounding-set=-dac_override,-dac_read_search,-fowner"));
-            }
-            Result result = javaAs(asUser, environmentFor(sim), "--once");
+            Result result = javaAs(withoutRootsRights(), environmentFor(sim), "--once");
             assertThat(result.exit()).as(result.output()).isEqualTo(1);
             assertThat(result.output()).contains("etl.output: cannot write " + processed + ": permission denied");
             assertThat(names(inbox)).containsExactly("ok.csv");
@@ -133,6 +127,30 @@ class CompletenessEndToEndTest extends EndToEndSupport {
         } finally {
             Files.setPosixFilePermissions(processed, PosixFilePermissions.fromString("rwxr-xr-x"));
         }
+    }
+
+    @Test
+    void aReadOnlyShareIsReadWithKeepInput() throws Exception {
+        drop("share.csv", "action,requestDateTime\nwipe,2025-01-15T10:00:00Z\n");
+        Files.setPosixFilePermissions(inbox, PosixFilePermissions.fromString("r-xr-xr-x"));
+        try {
+            Result result = javaAs(withoutRootsRights(), environmentFor(sim), "--keep-input");
+            assertThat(result.exit()).as(result.output()).isZero();
+            assertThat(assertAccounted("share", 1).get(0).get("outcome")).isEqualTo("created");
+            assertThat(names(inbox)).containsExactly("share.csv");
+        } finally {
+            Files.setPosixFilePermissions(inbox, PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
+    }
+
+    /** Root may write anywhere: the app runs without the capabilities that let it, as an operator's account. */
+    private static List<String> withoutRootsRights() {
+        List<String> asUser = new ArrayList<>();
+        if ("root".equals(System.getProperty("user.name"))) {
+            assumeThat(Path.of("/usr/bin/setpriv")).as("setpriv (util-linux) drops root's capabilities").exists();
+            asUser.addAll(List.of("/usr/bin/setpriv", "--bounding-set=-dac_override,-dac_read_search,-fowner"));
+        }
+        return asUser;
     }
 
     @Test
