@@ -7,6 +7,7 @@ import com.microsoft.aad.msal4j.IAuthenticationResult;
 import com.microsoft.aad.msal4j.MsalClientException;
 import com.microsoft.aad.msal4j.MsalServiceException;
 import io.github.raaetl.support.Secrets;
+import io.github.raaetl.support.Text;
 
 import javax.net.ssl.SSLSocketFactory;
 import java.io.IOException;
@@ -70,7 +71,7 @@ public final class MsalTokenProvider implements TokenProvider {
         try {
             this.app = builder.authority(authority).build();
         } catch (MalformedURLException | IllegalArgumentException e) {
-            throw new GraphAuthException("graph.login-url: '" + loginUrl + "' is not a usable authority: " + e.getMessage());
+            throw new GraphAuthException("graph.login-url: '" + loginUrl + "' is not a usable authority: " + Text.describe(e));
         }
     }
 

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Clock;
 import java.util.function.BooleanSupplier;
 
@@ -21,8 +22,11 @@ import java.util.function.BooleanSupplier;
  */
 public final class SourceFile {
 
-    /** Size and modification time of the file at one moment. */
-    public record State(long size, long modifiedMillis) {
+    /**
+     * Size and modification time of the file at one moment, and which file it is ({@code fileKey}: device and inode
+     * on Unix), so that a file replaced by another of the same name is not mistaken for the one that was read.
+     */
+    public record State(long size, long modifiedMillis, Object fileKey) {
     }
 
     /** What happened to the file after its records were read to their end. */
@@ -34,7 +38,7 @@ public final class SourceFile {
             NOT_READ_TO_END,
             /** Bytes were appended after the end that was read: {@code readTo} up to {@code sizeNow} are unread. */
             GREW,
-            /** Shorter, or modified without growing: rewritten in place while it was read. */
+            /** Shorter, modified without growing, or replaced by another file: not the file that was read. */
             REWRITTEN
         }
     }
@@ -49,11 +53,15 @@ public final class SourceFile {
     private final BooleanSupplier stopRequested;
     private final Clock clock;
     private final Sleeper sleeper;
+    /** The file when it was taken: the one every stream reads (a file put in its place later is another). */
+    private final State claimed;
     /** The file as it was when the records stream last reached its stable end; null until then. */
     private volatile State readToEnd;
 
-    SourceFile(Path path, FileStability stability, BooleanSupplier stopRequested, Clock clock, Sleeper sleeper) {
+    SourceFile(Path path, FileStability stability, BooleanSupplier stopRequested, Clock clock, Sleeper sleeper)
+            throws IOException {
         this.path = path;
+        this.claimed = state();
         this.stability = stability;
         this.stopRequested = stopRequested;
         this.clock = clock;
@@ -65,7 +73,7 @@ public final class SourceFile {
      * dropped in the inbox make the loader read (and quote in its messages) any file the process can read.
      */
     public static SourceFile claim(Path path, FileStability stability, BooleanSupplier stopRequested)
-            throws UnreadableFileException {
+            throws UnreadableFileException, IOException {
         if (Files.isSymbolicLink(path)) {
             throw new UnreadableFileException("it is a symbolic link, and links in the inbox are not followed: "
                     + "copy or move the file itself into the inbox");
@@ -124,6 +132,9 @@ public final class SourceFile {
         }
         State now = state();
         boolean lineBreak = endsWithLineBreak(read.size());
+        if (!java.util.Objects.equals(now.fileKey(), read.fileKey())) {
+            return new Change(Change.Kind.REWRITTEN, read.size(), now.size(), lineBreak);
+        }
         if (now.size() > read.size()) {
             return new Change(Change.Kind.GREW, read.size(), now.size(), lineBreak);
         }
@@ -144,7 +155,8 @@ public final class SourceFile {
     }
 
     private State state() throws IOException {
-        return new State(Files.size(path), Files.getLastModifiedTime(path, LinkOption.NOFOLLOW_LINKS).toMillis());
+        BasicFileAttributes a = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        return new State(a.size(), a.lastModifiedTime().toMillis(), a.fileKey());
     }
 
     private FileChannel channel(long position) throws IOException {
@@ -182,8 +194,8 @@ public final class SourceFile {
                 }
                 if (n < 0 && !moreIsComing()) {
                     if (records) {
-                        readToEnd = new State(channel.position(),
-                                Files.getLastModifiedTime(path, LinkOption.NOFOLLOW_LINKS).toMillis());
+                        State now = state();
+                        readToEnd = new State(channel.position(), now.modifiedMillis(), claimed.fileKey());
                     }
                     return -1;
                 }

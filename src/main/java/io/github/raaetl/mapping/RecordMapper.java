@@ -199,7 +199,7 @@ public final class RecordMapper {
                     node = cellJson.readTree(text);
                 } catch (Exception e) {
                     errors.add(new FieldError(source, "is not valid JSON: "
-                            + Text.excerpt(e.getMessage().lines().findFirst().orElse(""))));
+                            + Text.excerpt(Text.describe(e).lines().findFirst().orElse(""))));
                     return Optional.empty();
                 }
             } else {

@@ -385,7 +385,7 @@ public final class FileRun {
                         return null;
                     }
                     case REWRITTEN -> {
-                        return "the file was changed while it was being read (" + change.readTo() + " bytes when read, "
+                        return "the file was changed or replaced while it was being read (" + change.readTo() + " bytes when read, "
                                 + change.sizeNow() + " bytes now), so what was sent may not match it: compare it with "
                                 + "its results before dropping anything back";
                     }

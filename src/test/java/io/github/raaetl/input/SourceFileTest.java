@@ -115,6 +115,21 @@ class SourceFileTest {
     }
 
     @Test
+    void aFileReplacedByAnotherOfTheSameNameAndSizeIsNotTheOneThatWasRead() throws Exception {
+        Path file = dir.resolve("daily.csv");
+        write(file, "action\nwipe\n");
+        SourceFile source = new SourceFile(file, FileStability.NONE, () -> false, clock(), millis -> now.addAndGet(millis));
+        try (InputStream in = source.openRecords(0)) {
+            in.readAllBytes();
+        }
+        // a writer that writes a new version elsewhere and renames it over the old one, same size, same second
+        Path next = dir.resolve(".daily.csv.part");
+        write(next, "action\nlock\n");
+        Files.move(next, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        assertThat(source.changeSinceRead().kind()).isEqualTo(SourceFile.Change.Kind.REWRITTEN);
+    }
+
+    @Test
     void aSymbolicLinkIsRefusedWhereverItPoints() throws Exception {
         Path target = Files.writeString(dir.resolve("elsewhere.csv"), "action\nwipe\n");
         Path link = Files.createSymbolicLink(dir.resolve("link.csv"), target);

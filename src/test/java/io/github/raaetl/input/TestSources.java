@@ -10,7 +10,7 @@ public final class TestSources {
     private TestSources() {
     }
 
-    public static SourceFile of(Path file) throws UnreadableFileException {
+    public static SourceFile of(Path file) throws Exception {
         return SourceFile.claim(file, FileStability.NONE, () -> false);
     }
 
