@@ -73,10 +73,11 @@ public final class FileRun {
     private long appended;
     /** The first output that could not be written, in words; null while all could. */
     private String outputFailure;
+    /** Outputs a write failed on: never published, their .part files stay behind, clearly unfinished. */
+    private final Set<Path> broken = new java.util.HashSet<>();
 
     private final AtomicFile resultsFile;
     private final CSVPrinter results;
-    private boolean resultsBroken;
     private AtomicFile retryFile;
     private RecordSink retries;
     private AtomicFile rejectedFile;
@@ -210,8 +211,8 @@ public final class FileRun {
     private void write(Finished f) {
         RecordResult r = f.result();
         counts.merge(r.outcome(), 1L, Long::sum);
-        if (!resultsBroken) {
-            resultsBroken = !guarded(resultsFile.part(), () -> results.printRecord(r.row()));
+        if (!broken.contains(resultsFile.part())) {
+            guarded(resultsFile.part(), () -> results.printRecord(r.row()));
         }
         switch (r.outcome()) {
             case RETRY -> {
@@ -263,6 +264,7 @@ public final class FileRun {
             if (outputFailure == null) {
                 outputFailure = new OutputFailure(path, e).getMessage();
             }
+            broken.add(path);
             return false;
         }
     }
@@ -344,7 +346,7 @@ public final class FileRun {
 
     private void publish(AtomicFile file, Write close, List<String> outputs) {
         boolean closed = close == null || guarded(file.part(), close);
-        if (closed && guarded(file.part(), file::publish)) {
+        if (closed && !broken.contains(file.part()) && guarded(file.part(), file::publish)) {
             outputs.add(file.target().toString());
         }
     }

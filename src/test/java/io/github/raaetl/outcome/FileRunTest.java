@@ -120,4 +120,24 @@ class FileRunTest {
         assertThat(line).startsWith("in.csv: 1 records: created=1 updated=0 invalid=0 rejected=0 retry=0 | target EMBEDDED GRAPH SIMULATOR")
                 .contains("records/s");
     }
+
+    @Test
+    void anOutputThatCannotBeWrittenIsNeverPublishedAndReadingStops() throws Exception {
+        FileRun run = run("action\na\nb\nc\n");
+        Path retries = dir.resolve("out/retries");
+        Files.delete(retries);
+        Files.writeString(retries, "a file where the folder should be");
+        Iterator<InputRecord> it = run.records();
+        InputRecord first = it.next();
+        run.complete(first, result(first, Outcome.RETRY), null);
+        assertThat(run.outputFailed()).isTrue();
+        assertThat(it.hasNext()).as("no record is read once an output failed").isFalse();
+        FileSummary summary = run.finish(null);
+        assertThat(summary.outputsWritten()).isFalse();
+        assertThat(summary.failure()).startsWith("the outputs could not all be written: cannot write "
+                + retries.resolve(".in.retry.csv.part") + ": ");
+        assertThat(summary.counts()).containsEntry("retry", 3L);
+        assertThat(summary.outputs()).containsExactly(dir.resolve("out/results/in.results.csv").toString());
+        assertThat(Files.readAllLines(dir.resolve("out/results/in.results.csv"))).hasSize(4);
+    }
 }
