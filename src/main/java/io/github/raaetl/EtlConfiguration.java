@@ -7,6 +7,7 @@ import io.github.raaetl.camel.RecordSteps;
 import io.github.raaetl.camel.RetrySteps;
 import io.github.raaetl.camel.RunControl;
 import io.github.raaetl.graph.ClientCredentialsTokenProvider;
+import io.github.raaetl.graph.EmbeddedGraph;
 import io.github.raaetl.graph.GraphGate;
 import io.github.raaetl.graph.GraphRequests;
 import io.github.raaetl.graph.GraphResponses;
@@ -24,8 +25,8 @@ import io.github.raaetl.mapping.RecordMapper;
 import io.github.raaetl.outcome.InputArchive;
 import io.github.raaetl.outcome.OutputDirs;
 import io.github.raaetl.outcome.OutputFailure;
+import io.github.raaetl.outcome.RecordSink;
 import io.github.raaetl.outcome.RunStats;
-import io.github.raaetl.simulator.GraphSimulator;
 import io.github.raaetl.support.Secrets;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -39,6 +40,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Set;
 
 /**
  * Wires every bean the routes use, from the checked {@link EtlSettings}. When no Graph target and no
@@ -85,19 +87,19 @@ public final class EtlConfiguration implements CamelConfiguration {
         Clock clock = Clock.systemUTC();
         EntitySchema schema = EntitySchema.load();
         OutputDirs dirs = checkFolders(s);
-        ColumnResolver columns = new ColumnResolver(schema, s.columnAliases());
+        // the rejected files' error column comes back with every fixed file that is dropped again
+        ColumnResolver columns = new ColumnResolver(schema, s.columnAliases(), Set.of(RecordSink.ERROR_COLUMN));
         RecordMapper mapper = new RecordMapper(schema, columns, new EnumValues(schema, s.valueAliases()),
                 new DateTimes(s.timeZone(), s.dateTimeFormats()), json);
 
         TokenProvider tokens;
         if (s.useSimulator()) {
-            GraphSimulator simulator = startSimulator(context, s);
+            EmbeddedGraph simulator = startSimulator(context, s);
             target = new GraphTarget(simulator.graphBaseUrl(), true);
-            GraphSimulator.Options o = simulator.options();
-            Secrets.register(o.clientSecret());
-            tokens = new ClientCredentialsTokenProvider(simulator.loginUrl(), o.tenantId(), o.clientId(),
-                    o.clientSecret(), simulator.origin() + "/.default", Duration.ofMillis(s.timeoutMillis()), clock);
-            registry.bind("graphSimulator", simulator);
+            Secrets.register(simulator.clientSecret());
+            tokens = new ClientCredentialsTokenProvider(simulator.loginUrl(), simulator.tenantId(), simulator.clientId(),
+                    simulator.clientSecret(), simulator.origin() + "/.default", Duration.ofMillis(s.timeoutMillis()),
+                    clock);
             LOG.warn("No graph.base-url and no credential configured: using the EMBEDDED GRAPH SIMULATOR at {}. "
                     + "Nothing will be sent to Microsoft Graph.", simulator.graphBaseUrl());
         } else {
@@ -169,11 +171,9 @@ public final class EtlConfiguration implements CamelConfiguration {
                 timeout, clock);
     }
 
-    private static GraphSimulator startSimulator(CamelContext context, EtlSettings s) throws Exception {
-        GraphSimulator simulator = GraphSimulator.start(GraphSimulator.Options.defaults()
-                .withLatency(s.simulatorLatencyMillis()));
-        simulator.faults().random(s.simulatorThrottlePercent(), s.simulatorErrorPercent(),
-                String.valueOf(s.simulatorRetryAfterSeconds()));
+    private static EmbeddedGraph startSimulator(CamelContext context, EtlSettings s) throws Exception {
+        EmbeddedGraph simulator = EmbeddedGraph.start(new EmbeddedGraph.Options(s.simulatorLatencyMillis(),
+                s.simulatorThrottlePercent(), s.simulatorErrorPercent(), s.simulatorRetryAfterSeconds()));
         // stop the simulator with Camel, after the routes
         context.addService(new ServiceSupport() {
             @Override

@@ -7,29 +7,31 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Decides which entity property a source column or member feeds. A name matches a property when both are
  * equal after {@link Names#normalize}; otherwise the configured aliases are tried ("Device name" →
  * deviceDisplayName). Besides the entity's properties two control columns are known: {@code id} and
- * {@code operation}; and the tool's own {@code etlError} column (written to rejected files) is ignored.
+ * {@code operation}; and the columns given as ignored (the {@code etlError} column the rejected files carry) are
+ * neither sent nor reported as unknown.
  */
 public final class ColumnResolver {
 
     public static final String ID = "id";
     public static final String OPERATION = "operation";
-    public static final String ERROR_COLUMN = "etlError";
     public static final String IGNORED = "";
 
     private final Map<String, String> byNormalizedName = new HashMap<>();
 
     /**
      * @param aliases source label → property name, as configured in {@code etl.column-aliases}
+     * @param ignored columns that are read back from this tool's own outputs and mean nothing to Graph
      */
-    public ColumnResolver(EntitySchema schema, Map<String, String> aliases) {
+    public ColumnResolver(EntitySchema schema, Map<String, String> aliases, Set<String> ignored) {
         schema.properties().keySet().forEach(p -> byNormalizedName.put(Names.normalize(p), p));
         byNormalizedName.put(Names.normalize(OPERATION), OPERATION);
-        byNormalizedName.put(Names.normalize(ERROR_COLUMN), IGNORED);
+        ignored.forEach(column -> byNormalizedName.put(Names.normalize(column), IGNORED));
         aliases.forEach((label, property) -> {
             if (!schema.properties().containsKey(property) && !OPERATION.equals(property)) {
                 throw new IllegalArgumentException("column alias '" + label + "' points at '" + property

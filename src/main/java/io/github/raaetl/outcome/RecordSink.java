@@ -10,7 +10,6 @@ import io.github.raaetl.input.InputRecord;
 import io.github.raaetl.input.SourceFile;
 import io.github.raaetl.input.SourceLayout;
 import io.github.raaetl.input.SourceSpan;
-import io.github.raaetl.mapping.ColumnResolver;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
 
@@ -35,6 +34,9 @@ import java.util.List;
  * to hold in memory is copied byte for byte from the input.
  */
 public abstract class RecordSink implements Closeable {
+
+    /** The column (CSV) or member (JSON) that says why a record was rejected; ignored when the file is read back. */
+    public static final String ERROR_COLUMN = "etlError";
 
     private final OutputStream bytes;
     protected final Writer out;
@@ -83,13 +85,13 @@ public abstract class RecordSink implements Closeable {
             List<String> header = new ArrayList<>(layout.header());
             delimiter = layout.delimiter();
             headerSize = header.size();
-            int existing = header.indexOf(ColumnResolver.ERROR_COLUMN);
+            int existing = header.indexOf(ERROR_COLUMN);
             if (!withError) {
                 errorColumn = -1;
             } else if (existing >= 0) {
                 errorColumn = existing;
             } else {
-                header.add(ColumnResolver.ERROR_COLUMN);
+                header.add(ERROR_COLUMN);
                 errorColumn = headerSize;
             }
             if (layout.bom()) {
@@ -204,7 +206,7 @@ public abstract class RecordSink implements Closeable {
             return json.writeValueAsString(node);
         }
         ObjectNode copy = ((ObjectNode) node).deepCopy();
-        copy.put(ColumnResolver.ERROR_COLUMN, error);
+        copy.put(ERROR_COLUMN, error);
         return json.writeValueAsString(copy);
     }
 
@@ -225,7 +227,7 @@ public abstract class RecordSink implements Closeable {
             for (JsonToken t = in.nextToken(); t != null; t = in.nextToken()) {
                 depth += t.isStructStart() ? 1 : t.isStructEnd() ? -1 : 0;
                 if (depth == 0) {
-                    g.writeStringField(ColumnResolver.ERROR_COLUMN, error);
+                    g.writeStringField(ERROR_COLUMN, error);
                     g.writeEndObject();
                     g.flush();
                     return in.nextToken() == null ? copy.toString() : text;

@@ -2,12 +2,12 @@ package io.github.raaetl.simulator;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
+import io.github.raaetl.graph.EmbeddedGraph;
 import io.github.raaetl.mapping.EntitySchema;
 
 import javax.net.ssl.SSLContext;
@@ -15,44 +15,38 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Collections;
 import java.util.Deque;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A stand-in for Microsoft Graph's remoteActionAudits and Entra ID's token endpoint, served over real HTTP
- * on 127.0.0.1: the default target when nothing is configured, and the test and benchmark server.
+ * on 127.0.0.1: the default target when nothing is configured, and the test and benchmark server. This class is the
+ * server and its routing; the store ({@link RecordStore}), the validation ({@link EntityValidator}), paging
+ * ({@link ODataQuery}), the token endpoint ({@link TokenEndpoint}) and fault injection ({@link FaultPlan},
+ * {@link RequestHold}) live beside it.
  *
  * <p>It is as strict as the real service where that matters to a loader: unknown property, bad enum value,
  * bad date, wrong {@code @odata.type} or a null non-nullable property answer 400 with Graph's error
  * envelope naming the problem; an unknown id answers 404; a missing, unknown or expired token answers 401.
  * Latency, 429 with Retry-After and 5xx can be injected ({@link #faults()}).
  */
-public final class GraphSimulator implements AutoCloseable {
+public final class GraphSimulator implements EmbeddedGraph {
 
     public static final String GRAPH_PREFIX = "/beta";
-    private static final String COLLECTION = GRAPH_PREFIX + "/deviceManagement/remoteActionAudits";
+    private static final String COLLECTION_PATH = "/deviceManagement/remoteActionAudits";
+    private static final String COLLECTION = GRAPH_PREFIX + COLLECTION_PATH;
+    /** Records kept; beyond this the oldest are forgotten, so a long rehearsal cannot exhaust the heap. */
+    public static final int MAX_RECORDS = 200_000;
     private static final int LOG_LIMIT = 10_000;
 
     /**
@@ -100,26 +94,16 @@ public final class GraphSimulator implements AutoCloseable {
     }
 
     private final Options options;
-    private final EntitySchema schema;
     private final ObjectMapper json = new ObjectMapper();
-    private final Clock clock = Clock.systemUTC();
     private final HttpServer server;
     private final ExecutorService executor;
+    private final EntityValidator validator;
+    private final RecordStore store;
+    private final TokenEndpoint tokens;
     private final FaultPlan faults = new FaultPlan();
-    private final List<RequestHold> holds = new java.util.concurrent.CopyOnWriteArrayList<>();
-    /** Records kept; beyond this the oldest are forgotten, so a long rehearsal cannot exhaust the heap. */
-    public static final int MAX_RECORDS = 200_000;
-    private final Map<String, ObjectNode> records = Collections.synchronizedMap(new LinkedHashMap<>() {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, ObjectNode> eldest) {
-            return size() > MAX_RECORDS;
-        }
-    });
-    private final Map<String, Instant> tokens = new ConcurrentHashMap<>();
-    private final Set<String> staticTokens = ConcurrentHashMap.newKeySet();
+    private final List<RequestHold> holds = new CopyOnWriteArrayList<>();
     private final Deque<Seen> seen = new ArrayDeque<>();
     private volatile long latencyMillis;
-    private final AtomicInteger expireAfter = new AtomicInteger(-1);
 
     /**
      * Runs the simulator on its own until killed, e.g. for a benchmark that must not share the loader's heap:
@@ -147,21 +131,20 @@ public final class GraphSimulator implements AutoCloseable {
         Runtime.getRuntime().addShutdownHook(new Thread(sim::close));
         System.out.println("GRAPH_BASE_URL=" + sim.graphBaseUrl());
         System.out.println("GRAPH_LOGIN_URL=" + sim.loginUrl());
-        System.out.println("GRAPH_TENANT_ID=" + sim.options().tenantId());
-        System.out.println("GRAPH_CLIENT_ID=" + sim.options().clientId());
-        System.out.println("GRAPH_CLIENT_SECRET=" + sim.options().clientSecret());
+        System.out.println("GRAPH_TENANT_ID=" + sim.tenantId());
+        System.out.println("GRAPH_CLIENT_ID=" + sim.clientId());
+        System.out.println("GRAPH_CLIENT_SECRET=" + sim.clientSecret());
         System.out.flush();
         new CountDownLatch(1).await();
     }
 
-    private GraphSimulator(Options options, EntitySchema schema) throws IOException {
-        this(options, schema, 0);
-    }
-
     private GraphSimulator(Options options, EntitySchema schema, int port) throws IOException {
         this.options = options;
-        this.schema = schema;
         this.latencyMillis = options.latencyMillis();
+        this.validator = new EntityValidator(schema, json);
+        this.store = new RecordStore(schema, json, MAX_RECORDS);
+        this.tokens = new TokenEndpoint(options.tenantId(), options.clientId(), options.clientSecret(),
+                options.tokenLifetimeSeconds(), json, Clock.systemUTC());
         InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
         if (options.tls() == null) {
             server = HttpServer.create(address, 0);
@@ -180,20 +163,37 @@ public final class GraphSimulator implements AutoCloseable {
     }
 
     public static GraphSimulator start(Options options) throws IOException {
-        GraphSimulator simulator = new GraphSimulator(options, EntitySchema.load());
+        GraphSimulator simulator = new GraphSimulator(options, EntitySchema.load(), 0);
         simulator.server.start();
         return simulator;
     }
 
+    @Override
+    public String tenantId() {
+        return options.tenantId();
+    }
+
+    @Override
+    public String clientId() {
+        return options.clientId();
+    }
+
+    @Override
+    public String clientSecret() {
+        return options.clientSecret();
+    }
+
+    @Override
     public String origin() {
         return (options.tls() == null ? "http" : "https") + "://127.0.0.1:" + server.getAddress().getPort();
     }
 
+    @Override
     public String graphBaseUrl() {
         return origin() + GRAPH_PREFIX;
     }
 
-    /** The login URL: the token endpoint is {@code {loginUrl}/{tenant}/oauth2/v2.0/token}. */
+    @Override
     public String loginUrl() {
         return origin();
     }
@@ -219,44 +219,39 @@ public final class GraphSimulator implements AutoCloseable {
 
     /** Accept this bearer token as well, as if configured statically (graph.token). */
     public void allowStaticToken(String token) {
-        staticTokens.add(token);
+        tokens.allowStatic(token);
     }
 
-    /** Every issued token expires now, as if the run outlived them. */
+    /** Every token issued so far expires now, as if the run outlived them. */
     public void expireAllTokens() {
-        tokens.replaceAll((t, at) -> Instant.EPOCH);
+        tokens.expireAll();
     }
 
     /** After this many more authorised Graph requests, every token issued so far expires (a token that dies mid-run). */
     public void expireTokensAfter(int requests) {
-        expireAfter.set(requests);
+        tokens.expireAfter(requests);
     }
 
     public int tokensIssued() {
-        return tokens.size();
+        return tokens.issued().size();
     }
 
     /** Every bearer token issued so far (a test checks none of them reached a log). */
     public List<String> issuedTokens() {
-        return List.copyOf(tokens.keySet());
+        return tokens.issued();
     }
 
     public List<ObjectNode> records() {
-        synchronized (records) {
-            return records.values().stream().map(ObjectNode::deepCopy).toList();
-        }
+        return store.all();
     }
 
     public ObjectNode record(String id) {
-        ObjectNode r = records.get(id);
-        return r == null ? null : r.deepCopy();
+        return store.get(id);
     }
 
     /** Stores a record as if it already existed in the tenant, for update tests. */
     public void seed(String id, ObjectNode entity) {
-        ObjectNode copy = entity.deepCopy();
-        copy.put("id", id);
-        records.put(id, copy);
+        store.put(id, entity);
     }
 
     public List<Seen> seen() {
@@ -277,30 +272,28 @@ public final class GraphSimulator implements AutoCloseable {
         }
     }
 
-    // ------------------------------------------------------------------ dispatch
+    // ------------------------------------------------------------------ routing
 
     private void handle(HttpExchange ex) throws IOException {
+        String clientRequestId = ex.getRequestHeaders().getFirst("client-request-id");
         try (ex) {
             String method = ex.getRequestMethod();
             String path = ex.getRequestURI().getPath();
             String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
             if (method.equals("POST") && path.endsWith("/oauth2/v2.0/token")) {
-                token(ex, path, body);
+                send(ex, tokens.issue(path, body, clientRequestId));
                 return;
             }
-            Reply reply = graph(ex, method, path, body);
-            remember(new Seen(method, path, reply.status, ex.getRequestHeaders().getFirst("client-request-id"),
+            Reply reply = graph(ex, method, path, body, clientRequestId);
+            remember(new Seen(method, path, reply.status(), clientRequestId,
                     ex.getRequestHeaders().getFirst("Authorization"), ex.getRequestHeaders().getFirst("Prefer"), body));
             send(ex, reply);
         } catch (RuntimeException e) {
-            send(ex, error(500, "InternalServerError", "simulator failure: " + e, ex));
+            send(ex, Reply.error(500, "InternalServerError", "simulator failure: " + e, clientRequestId));
         }
     }
 
-    private record Reply(int status, JsonNode body, Map<String, String> headers) {
-    }
-
-    private Reply graph(HttpExchange ex, String method, String path, String body) {
+    private Reply graph(HttpExchange ex, String method, String path, String body, String clientRequestId) {
         if (latencyMillis > 0) {
             try {
                 Thread.sleep(latencyMillis);
@@ -308,7 +301,7 @@ public final class GraphSimulator implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
-        Reply unauthorized = checkToken(ex);
+        Reply unauthorized = tokens.refusal(ex.getRequestHeaders().getFirst("Authorization"), clientRequestId);
         if (unauthorized != null) {
             return unauthorized;
         }
@@ -320,361 +313,90 @@ public final class GraphSimulator implements AutoCloseable {
         FaultPlan.Fault fault = faults.next(method, body);
         if (fault != null) {
             Reply r = fault.status() == 429
-                    ? error(429, "TooManyRequests", "Please retry again later.", ex)
-                    : error(fault.status(), fault.status() == 503 ? "ServiceUnavailable" : "InternalServerError",
-                    "Injected failure " + fault.status(), ex);
+                    ? Reply.error(429, "TooManyRequests", "Please retry again later.", clientRequestId)
+                    : Reply.error(fault.status(), fault.status() == 503 ? "ServiceUnavailable" : "InternalServerError",
+                    "Injected failure " + fault.status(), clientRequestId);
             if (fault.retryAfter() != null) {
-                r.headers.put("Retry-After", fault.retryAfter());
+                r.headers().put("Retry-After", fault.retryAfter());
             }
             return r;
         }
         if (path.equals(COLLECTION)) {
             return switch (method) {
-                case "POST" -> create(ex, body);
-                case "GET" -> list(ex);
-                default -> error(405, "BadRequest", "Method " + method + " is not allowed on the collection", ex);
+                case "POST" -> create(body, clientRequestId);
+                case "GET" -> Reply.of(200, ODataQuery.page(json, store.all(), graphBaseUrl() + COLLECTION_PATH,
+                        graphBaseUrl() + "/$metadata#deviceManagement/remoteActionAudits",
+                        ex.getRequestURI().getRawQuery()), clientRequestId);
+                default -> Reply.error(405, "BadRequest", "Method " + method + " is not allowed on the collection",
+                        clientRequestId);
             };
         }
         if (path.startsWith(COLLECTION + "/")) {
             String id = path.substring(COLLECTION.length() + 1); // getPath() has decoded it once already
             return switch (method) {
-                case "PATCH" -> update(ex, id, body);
-                case "GET" -> read(ex, id);
-                case "DELETE" -> records.remove(id) != null ? new Reply(204, null, headers(ex))
-                        : notFound(ex, id);
-                default -> error(405, "BadRequest", "Method " + method + " is not allowed on an entity", ex);
+                case "PATCH" -> update(id, body, ex.getRequestHeaders().getFirst("Prefer"), clientRequestId);
+                case "GET" -> found(store.get(id), id, clientRequestId);
+                case "DELETE" -> store.delete(id) ? Reply.of(204, null, clientRequestId) : notFound(id, clientRequestId);
+                default -> Reply.error(405, "BadRequest", "Method " + method + " is not allowed on an entity",
+                        clientRequestId);
             };
         }
-        return error(400, "BadRequest", "Resource not found for the segment '" + path + "'.", ex);
+        return Reply.error(400, "BadRequest", "Resource not found for the segment '" + path + "'.", clientRequestId);
     }
 
-    // ------------------------------------------------------------------ entity operations
-
-    private Reply create(HttpExchange ex, String body) {
-        ObjectNode entity;
+    private Reply create(String body, String clientRequestId) {
         try {
-            entity = parseEntity(body, true);
-        } catch (BadRequest e) {
-            return error(400, "BadRequest", e.getMessage(), ex);
+            ObjectNode stored = store.create(validator.parse(body, true));
+            Reply r = Reply.of(201, stored, clientRequestId);
+            r.headers().put("Location", graphBaseUrl() + COLLECTION_PATH + "('" + stored.get("id").asText() + "')");
+            return r;
+        } catch (EntityValidator.BadRequest e) {
+            return Reply.error(400, "BadRequest", e.getMessage(), clientRequestId);
         }
-        String id = UUID.randomUUID().toString();
-        ObjectNode stored = json.createObjectNode();
-        stored.put("@odata.type", EntitySchema.ODATA_TYPE);
-        stored.put("id", id);
-        for (EntitySchema.Property p : schema.properties().values()) {
-            if (p.name().equals("id")) {
-                continue;
-            }
-            JsonNode given = entity.get(p.name());
-            if (given != null) {
-                stored.set(p.name(), given);
-            } else if (p.isEnum()) {
-                stored.put(p.name(), p.members().get(0)); // the CLR default, as the service does
-            } else if (p.kind() == EntitySchema.Kind.DATE_TIME) {
-                stored.put(p.name(), "0001-01-01T00:00:00Z");
-            } else if (p.kind() == EntitySchema.Kind.KEY_VALUE_LIST) {
-                stored.set(p.name(), json.createArrayNode());
-            } else {
-                stored.putNull(p.name());
-            }
-        }
-        records.put(id, stored);
-        Map<String, String> headers = headers(ex);
-        headers.put("Location", graphBaseUrl() + "/deviceManagement/remoteActionAudits('" + id + "')");
-        return new Reply(201, stored.deepCopy(), headers);
     }
 
-    private Reply update(HttpExchange ex, String id, String body) {
-        ObjectNode existing = records.get(id);
-        if (existing == null) {
-            return notFound(ex, id);
+    private Reply update(String id, String body, String prefer, String clientRequestId) {
+        if (store.get(id) == null) {
+            return notFound(id, clientRequestId);
         }
         ObjectNode changes;
         try {
-            changes = parseEntity(body, false);
-            JsonNode bodyId = changes.get("id");
-            if (bodyId != null && !bodyId.asText().equals(id)) {
-                throw new BadRequest("The key in the request body '" + bodyId.asText() + "' does not match the key in the URL '" + id + "'.");
-            }
-        } catch (BadRequest e) {
-            return error(400, "BadRequest", e.getMessage(), ex);
+            changes = validator.parse(body, false);
+        } catch (EntityValidator.BadRequest e) {
+            return Reply.error(400, "BadRequest", e.getMessage(), clientRequestId);
         }
-        ObjectNode updated;
-        synchronized (records) {
-            existing.setAll(changes);
-            existing.put("id", id);
-            updated = existing.deepCopy();
+        JsonNode bodyId = changes.get("id");
+        if (bodyId != null && !bodyId.asText().equals(id)) {
+            return Reply.error(400, "BadRequest", "The key in the request body '" + bodyId.asText()
+                    + "' does not match the key in the URL '" + id + "'.", clientRequestId);
         }
-        String prefer = ex.getRequestHeaders().getFirst("Prefer");
+        ObjectNode updated = store.update(id, changes);
+        if (updated == null) {
+            return notFound(id, clientRequestId);
+        }
         if (options.patchReturnsNoContent() || (prefer != null && prefer.contains("return=minimal"))) {
-            return new Reply(204, null, headers(ex));
+            return Reply.of(204, null, clientRequestId);
         }
-        return new Reply(200, updated, headers(ex));
+        return Reply.of(200, updated, clientRequestId);
     }
 
-    private Reply read(HttpExchange ex, String id) {
-        ObjectNode r = records.get(id);
-        return r == null ? notFound(ex, id) : new Reply(200, r.deepCopy(), headers(ex));
+    private static Reply found(ObjectNode record, String id, String clientRequestId) {
+        return record == null ? notFound(id, clientRequestId) : Reply.of(200, record, clientRequestId);
     }
 
-    private Reply list(HttpExchange ex) {
-        Map<String, String> query = query(ex.getRequestURI().getRawQuery());
-        int top = Integer.parseInt(query.getOrDefault("$top", "100"));
-        int skip = Integer.parseInt(query.getOrDefault("$skiptoken", "0"));
-        List<ObjectNode> all = records();
-        ObjectNode page = json.createObjectNode();
-        page.put("@odata.context", graphBaseUrl() + "/$metadata#deviceManagement/remoteActionAudits");
-        ArrayNode value = page.putArray("value");
-        all.stream().skip(skip).limit(top).forEach(value::add);
-        if (skip + top < all.size()) {
-            page.put("@odata.nextLink", graphBaseUrl() + "/deviceManagement/remoteActionAudits?$top=" + top
-                    + "&$skiptoken=" + (skip + top));
-        }
-        return new Reply(200, page, headers(ex));
-    }
-
-    private Reply notFound(HttpExchange ex, String id) {
-        return error(404, "ResourceNotFound", "No remoteActionAudit with id '" + id + "' was found.", ex);
-    }
-
-    // ------------------------------------------------------------------ validation, as strict as Graph's
-
-    private static final class BadRequest extends Exception {
-        BadRequest(String message) {
-            super(message);
-        }
-    }
-
-    private ObjectNode parseEntity(String body, boolean create) throws BadRequest {
-        JsonNode node;
-        try {
-            node = json.readTree(body);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new BadRequest("Invalid JSON in the request body: " + e.getOriginalMessage());
-        }
-        if (node == null || !node.isObject()) {
-            throw new BadRequest("The request body must be a JSON object representing a remoteActionAudit.");
-        }
-        ObjectNode entity = json.createObjectNode();
-        var fields = node.fields();
-        while (fields.hasNext()) {
-            var e = fields.next();
-            String name = e.getKey();
-            JsonNode value = e.getValue();
-            if (name.equals("@odata.type")) {
-                if (!value.isTextual() || !(value.asText().equals(EntitySchema.ODATA_TYPE)
-                        || value.asText().equals(EntitySchema.ODATA_TYPE.substring(1)))) {
-                    throw new BadRequest("A type named '" + value.asText() + "' could not be resolved by the model. "
-                            + "When a model is available, each type name must resolve to a valid type.");
-                }
-                continue;
-            }
-            if (name.startsWith("@")) {
-                continue; // instance annotations are ignored by OData
-            }
-            EntitySchema.Property p = schema.properties().get(name);
-            if (p == null) {
-                throw new BadRequest("The property '" + name + "' does not exist on type 'microsoft.graph.remoteActionAudit'. "
-                        + "Make sure to only use property names that are defined by the type.");
-            }
-            if (p.name().equals("id") && create) {
-                continue; // the service assigns ids
-            }
-            if (value.isNull()) {
-                if (!p.nullable()) {
-                    throw new BadRequest("A null value was found for the property named '" + name
-                            + "', which has the expected type '" + typeName(p) + "[Nullable=False]'.");
-                }
-                entity.set(name, value);
-                continue;
-            }
-            check(p, value);
-            entity.set(name, value);
-        }
-        return entity;
-    }
-
-    private void check(EntitySchema.Property p, JsonNode value) throws BadRequest {
-        switch (p.kind()) {
-            case STRING -> {
-                if (!value.isTextual()) {
-                    throw new BadRequest("Cannot convert a primitive value to the expected type 'Edm.String'. "
-                            + "See the inner exception for more details. (property '" + p.name() + "')");
-                }
-            }
-            case ENUM -> {
-                if (!value.isTextual() || !p.members().contains(value.asText())) {
-                    throw new BadRequest("Cannot convert the literal '" + value.asText() + "' to the expected type '"
-                            + typeName(p) + "'.");
-                }
-            }
-            case DATE_TIME -> {
-                try {
-                    if (!value.isTextual()) {
-                        throw new DateTimeParseException("not text", value.toString(), 0);
-                    }
-                    OffsetDateTime.parse(value.asText());
-                } catch (DateTimeParseException e) {
-                    throw new BadRequest("Cannot convert the literal '" + value.asText()
-                            + "' to the expected type 'Edm.DateTimeOffset'.");
-                }
-            }
-            case KEY_VALUE_LIST -> {
-                if (!value.isArray()) {
-                    throw new BadRequest("A node of type '" + value.getNodeType() + "' was read, but a collection was "
-                            + "expected for the property '" + p.name() + "'.");
-                }
-                for (JsonNode item : value) {
-                    if (!item.isObject()) {
-                        throw new BadRequest("Each item of '" + p.name() + "' must be a keyValuePair_2OfString_String object.");
-                    }
-                    var names = item.fieldNames();
-                    while (names.hasNext()) {
-                        String n = names.next();
-                        if (!n.equals("key") && !n.equals("value") && !n.equals("@odata.type")) {
-                            throw new BadRequest("The property '" + n + "' does not exist on type "
-                                    + "'microsoft.graph.keyValuePair_2OfString_String'.");
-                        }
-                        JsonNode v = item.get(n);
-                        if (n.equals("@odata.type") && !v.asText().replaceFirst("^#", "")
-                                .equals("microsoft.graph.keyValuePair_2OfString_String")) {
-                            throw new BadRequest("A type named '" + v.asText() + "' could not be resolved by the model.");
-                        }
-                        if (!v.isNull() && !v.isTextual()) {
-                            throw new BadRequest("Cannot convert a primitive value to the expected type 'Edm.String'. (property '" + n + "')");
-                        }
-                    }
-                }
-            }
-            default -> throw new IllegalStateException();
-        }
-    }
-
-    private static String typeName(EntitySchema.Property p) {
-        return switch (p.kind()) {
-            case ENUM -> "microsoft.graph." + switch (p.name()) {
-                case "action" -> "remoteAction";
-                default -> p.name();
-            };
-            case DATE_TIME -> "Edm.DateTimeOffset";
-            case KEY_VALUE_LIST -> "Collection(microsoft.graph.keyValuePair_2OfString_String)";
-            default -> "Edm.String";
-        };
-    }
-
-    // ------------------------------------------------------------------ Entra ID token endpoint
-
-    private void token(HttpExchange ex, String path, String body) throws IOException {
-        Map<String, String> form = query(body);
-        String tenant = path.substring(1, path.indexOf('/', 1));
-        ObjectNode reply = json.createObjectNode();
-        int status;
-        if (!tenant.equals(options.tenantId())) {
-            status = 400;
-            reply.put("error", "invalid_request");
-            reply.put("error_description", "AADSTS90002: Tenant '" + tenant + "' not found.");
-        } else if (!"client_credentials".equals(form.get("grant_type"))) {
-            status = 400;
-            reply.put("error", "unsupported_grant_type");
-            reply.put("error_description", "AADSTS70003: The app requested an unsupported grant type.");
-        } else if (!options.clientId().equals(form.get("client_id"))) {
-            status = 400;
-            reply.put("error", "unauthorized_client");
-            reply.put("error_description", "AADSTS700016: Application with identifier '" + form.get("client_id")
-                    + "' was not found in the directory.");
-        } else if (!options.clientSecret().equals(form.get("client_secret"))) {
-            status = 401;
-            reply.put("error", "invalid_client");
-            reply.put("error_description", "AADSTS7000215: Invalid client secret provided.");
-        } else if (!isResourceDefaultScope(form.get("scope"))) {
-            status = 400;
-            reply.put("error", "invalid_scope");
-            reply.put("error_description", "AADSTS1002012: The provided value for scope is not valid. "
-                    + "Client credential flows must have a scope value with /.default suffixed to the resource identifier.");
-        } else {
-            status = 200;
-            String token = "sim." + UUID.randomUUID();
-            tokens.put(token, clock.instant().plusSeconds(options.tokenLifetimeSeconds()));
-            reply.put("token_type", "Bearer");
-            reply.put("expires_in", options.tokenLifetimeSeconds());
-            reply.put("ext_expires_in", options.tokenLifetimeSeconds());
-            reply.put("access_token", token);
-        }
-        send(ex, new Reply(status, reply, headers(ex))); // Entra echoes client-request-id too; MSAL checks
-    }
-
-    /**
-     * Client credentials need one resource scope ending in /.default; Entra ignores the OpenID scopes that
-     * MSAL adds on its own (openid, profile, offline_access).
-     */
-    private static boolean isResourceDefaultScope(String scope) {
-        if (scope == null) {
-            return false;
-        }
-        List<String> resources = Arrays.stream(scope.trim().split("\\s+"))
-                .filter(x -> !Set.of("openid", "profile", "offline_access").contains(x))
-                .toList();
-        return resources.size() == 1 && resources.get(0).endsWith("/.default");
-    }
-
-    private Reply checkToken(HttpExchange ex) {
-        String auth = ex.getRequestHeaders().getFirst("Authorization");
-        if (auth == null || !auth.startsWith("Bearer ") || auth.length() <= 7) {
-            return error(401, "InvalidAuthenticationToken", "Access token is empty.", ex);
-        }
-        String token = auth.substring(7);
-        if (staticTokens.contains(token)) {
-            return null;
-        }
-        if (expireAfter.get() >= 0 && expireAfter.getAndDecrement() == 0) {
-            expireAllTokens();
-        }
-        Instant expires = tokens.get(token);
-        if (expires == null) {
-            return error(401, "InvalidAuthenticationToken", "IDX14100: JWT is not well formed.", ex);
-        }
-        if (!clock.instant().isBefore(expires)) {
-            return error(401, "InvalidAuthenticationToken", "Lifetime validation failed, the token is expired.", ex);
-        }
-        return null;
-    }
-
-    // ------------------------------------------------------------------ plumbing
-
-    private Map<String, String> headers(HttpExchange ex) {
-        Map<String, String> h = new LinkedHashMap<>();
-        h.put("request-id", UUID.randomUUID().toString());
-        String clientRequestId = ex.getRequestHeaders().getFirst("client-request-id");
-        if (clientRequestId != null) {
-            h.put("client-request-id", clientRequestId);
-        }
-        return h;
-    }
-
-    private Reply error(int status, String code, String message, HttpExchange ex) {
-        Map<String, String> h = headers(ex);
-        ObjectNode body = json.createObjectNode();
-        ObjectNode error = body.putObject("error");
-        error.put("code", code);
-        error.put("message", message);
-        ObjectNode inner = error.putObject("innerError");
-        inner.put("date", OffsetDateTime.now(ZoneOffset.UTC).withNano(0).toString());
-        inner.put("request-id", h.get("request-id"));
-        if (h.containsKey("client-request-id")) {
-            inner.put("client-request-id", h.get("client-request-id"));
-        }
-        return new Reply(status, body, h);
+    private static Reply notFound(String id, String clientRequestId) {
+        return Reply.error(404, "ResourceNotFound", "No remoteActionAudit with id '" + id + "' was found.", clientRequestId);
     }
 
     private void send(HttpExchange ex, Reply reply) throws IOException {
-        reply.headers.forEach((k, v) -> ex.getResponseHeaders().set(k, v));
-        if (reply.body == null) {
-            ex.sendResponseHeaders(reply.status, -1);
+        reply.headers().forEach((k, v) -> ex.getResponseHeaders().set(k, v));
+        if (reply.body() == null) {
+            ex.sendResponseHeaders(reply.status(), -1);
             return;
         }
-        byte[] bytes = json.writeValueAsBytes(reply.body);
+        byte[] bytes = json.writeValueAsBytes(reply.body());
         ex.getResponseHeaders().set("Content-Type", "application/json;odata.metadata=minimal;charset=utf-8");
-        ex.sendResponseHeaders(reply.status, bytes.length);
+        ex.sendResponseHeaders(reply.status(), bytes.length);
         try (OutputStream out = ex.getResponseBody()) {
             out.write(bytes);
         }
@@ -687,19 +409,5 @@ public final class GraphSimulator implements AutoCloseable {
                 seen.removeFirst();
             }
         }
-    }
-
-    private static Map<String, String> query(String raw) {
-        Map<String, String> out = new HashMap<>();
-        if (raw == null || raw.isEmpty()) {
-            return out;
-        }
-        for (String part : raw.split("&")) {
-            int eq = part.indexOf('=');
-            String k = URLDecoder.decode(eq < 0 ? part : part.substring(0, eq), StandardCharsets.UTF_8);
-            String v = eq < 0 ? "" : URLDecoder.decode(part.substring(eq + 1), StandardCharsets.UTF_8);
-            out.put(k, v);
-        }
-        return out;
     }
 }

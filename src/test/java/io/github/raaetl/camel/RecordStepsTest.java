@@ -27,6 +27,7 @@ import java.time.Clock;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -46,7 +47,7 @@ class RecordStepsTest {
         FileRun run = new FileRun("in.csv", TestSources.open(input), dirs, target.describe(), target.simulator(), false, json,
                 Clock.systemUTC());
         EntitySchema schema = EntitySchema.load();
-        RecordSteps steps = new RecordSteps(new RecordMapper(schema, new ColumnResolver(schema, Map.of()),
+        RecordSteps steps = new RecordSteps(new RecordMapper(schema, new ColumnResolver(schema, Map.of(), Set.of()),
                 new EnumValues(schema, Map.of()), new DateTimes(ZoneOffset.UTC, List.of()), json),
                 new GraphRequests(target, json), json);
 

@@ -10,6 +10,7 @@ import java.time.ZoneId;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -19,7 +20,7 @@ class RecordMapperTest {
     private final EntitySchema schema = EntitySchema.load();
     private final RecordMapper mapper = new RecordMapper(schema,
             new ColumnResolver(schema, Map.of("Device name", "deviceDisplayName", "Status", "actionState",
-                    "Date/time", "requestDateTime", "Device ID", "managedDeviceId", "Category", "deviceActionCategory")),
+                    "Date/time", "requestDateTime", "Device ID", "managedDeviceId", "Category", "deviceActionCategory"), Set.of("etlError")),
             new EnumValues(schema, Map.of("action", Map.of("Wipe", "factoryReset"), "actionState", Map.of("Completed", "done"))),
             new DateTimes(ZoneId.of("Europe/Paris"), List.of("M/d/yyyy h:mm:ss a")), json);
 

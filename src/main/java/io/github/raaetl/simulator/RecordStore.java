@@ -1,0 +1,91 @@
+package io.github.raaetl.simulator;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.raaetl.mapping.EntitySchema;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * The tenant's remoteActionAudits, in creation order. Bounded: beyond {@code maxRecords} the oldest are forgotten, so
+ * a long rehearsal cannot exhaust the heap. Every record handed out is a copy.
+ */
+final class RecordStore {
+
+    private final EntitySchema schema;
+    private final ObjectMapper json;
+    private final Map<String, ObjectNode> records;
+
+    RecordStore(EntitySchema schema, ObjectMapper json, int maxRecords) {
+        this.schema = schema;
+        this.json = json;
+        this.records = new LinkedHashMap<>() {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, ObjectNode> eldest) {
+                return size() > maxRecords;
+            }
+        };
+    }
+
+    /** Stores a new record with a service-assigned id; properties not given take the service's defaults. */
+    synchronized ObjectNode create(ObjectNode entity) {
+        String id = UUID.randomUUID().toString();
+        ObjectNode stored = json.createObjectNode();
+        stored.put("@odata.type", EntitySchema.ODATA_TYPE);
+        stored.put("id", id);
+        for (EntitySchema.Property p : schema.properties().values()) {
+            if (p.name().equals("id")) {
+                continue;
+            }
+            JsonNode given = entity.get(p.name());
+            if (given != null) {
+                stored.set(p.name(), given);
+            } else if (p.isEnum()) {
+                stored.put(p.name(), p.members().get(0)); // the CLR default, as the service does
+            } else if (p.kind() == EntitySchema.Kind.DATE_TIME) {
+                stored.put(p.name(), "0001-01-01T00:00:00Z");
+            } else if (p.kind() == EntitySchema.Kind.KEY_VALUE_LIST) {
+                stored.set(p.name(), json.createArrayNode());
+            } else {
+                stored.putNull(p.name());
+            }
+        }
+        records.put(id, stored);
+        return stored.deepCopy();
+    }
+
+    /** @return the record after the change, or null when there is no such id */
+    synchronized ObjectNode update(String id, ObjectNode changes) {
+        ObjectNode existing = records.get(id);
+        if (existing == null) {
+            return null;
+        }
+        existing.setAll(changes);
+        existing.put("id", id);
+        return existing.deepCopy();
+    }
+
+    synchronized ObjectNode get(String id) {
+        ObjectNode r = records.get(id);
+        return r == null ? null : r.deepCopy();
+    }
+
+    synchronized boolean delete(String id) {
+        return records.remove(id) != null;
+    }
+
+    /** Stores a record under a given id, as if it already existed in the tenant. */
+    synchronized void put(String id, ObjectNode entity) {
+        ObjectNode copy = entity.deepCopy();
+        copy.put("id", id);
+        records.put(id, copy);
+    }
+
+    synchronized List<ObjectNode> all() {
+        return records.values().stream().map(ObjectNode::deepCopy).toList();
+    }
+}
