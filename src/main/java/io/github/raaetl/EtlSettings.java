@@ -36,39 +36,43 @@ public record EtlSettings(
         }
     }
 
+    /**
+     * Reads every setting. The defaults are not here: each one lives once, in application.properties (on the class
+     * path, below any file, environment variable or -D override), and a setting missing there is an error.
+     */
     public static EtlSettings from(PropertiesComponent pc) {
         Reader r = new Reader(pc);
         EtlSettings s = new EtlSettings(
-                Path.of(r.text("etl.inbox", "inbox")),
-                Path.of(r.text("etl.output", "out")),
-                r.bool("etl.once", false),
-                r.bool("etl.dry-run", false),
-                r.bool("etl.keep-input", false),
-                r.integer("etl.read-lock-min-age-ms", 1000, 0),
-                r.integer("etl.read-lock-check-interval-ms", 500, 1),
-                r.integer("etl.read-lock-timeout-ms", 60000, 0),
+                Path.of(r.text("etl.inbox")),
+                Path.of(r.text("etl.output")),
+                r.bool("etl.once"),
+                r.bool("etl.dry-run"),
+                r.bool("etl.keep-input"),
+                r.integer("etl.read-lock-min-age-ms", 0),
+                r.integer("etl.read-lock-check-interval-ms", 1),
+                r.integer("etl.read-lock-timeout-ms", 0),
                 doneFile(r.optional("etl.done-file")),
-                r.longValue("etl.max-record-bytes", 1048576, 1024),
-                delimiter(r.text("etl.csv.delimiter", "auto")),
-                pairs("etl.column-aliases", r.text("etl.column-aliases", "")),
-                valueAliases(r.text("etl.value-aliases", "")),
-                zone(r.text("etl.time-zone", "UTC")),
-                list(r.text("etl.date-time-formats", "M/d/yyyy h:mm:ss a|M/d/yyyy h:mm a|M/d/yyyy H:mm:ss|M/d/yyyy H:mm")),
-                r.text("graph.base-url", ""),
-                r.text("graph.login-url", "https://login.microsoftonline.com"),
-                r.text("graph.tenant-id", ""),
-                r.text("graph.client-id", ""),
-                r.text("graph.client-secret", ""),
-                r.text("graph.token", ""),
-                r.integer("graph.max-attempts", 5, 1),
-                r.integer("graph.retry-base-delay-ms", 1000, 0),
-                r.integer("graph.retry-max-delay-ms", 120000, 0),
-                r.integer("graph.timeout-ms", 60000, 1),
-                r.integer("graph.give-up-after-ms", 120000, 0),
-                r.integer("simulator.latency-ms", 0, 0),
-                r.integer("simulator.throttle-percent", 0, 0),
-                r.integer("simulator.error-percent", 0, 0),
-                Double.parseDouble(r.text("simulator.retry-after-seconds", "1")));
+                r.longValue("etl.max-record-bytes", 1024),
+                delimiter(r.text("etl.csv.delimiter")),
+                pairs("etl.column-aliases", r.text("etl.column-aliases")),
+                valueAliases(r.text("etl.value-aliases")),
+                zone(r.text("etl.time-zone")),
+                list(r.text("etl.date-time-formats")),
+                r.text("graph.base-url"),
+                r.text("graph.login-url"),
+                r.text("graph.tenant-id"),
+                r.text("graph.client-id"),
+                r.text("graph.client-secret"),
+                r.text("graph.token"),
+                r.integer("graph.max-attempts", 1),
+                r.integer("graph.retry-base-delay-ms", 0),
+                r.integer("graph.retry-max-delay-ms", 0),
+                r.integer("graph.timeout-ms", 1),
+                r.integer("graph.give-up-after-ms", 0),
+                r.integer("simulator.latency-ms", 0),
+                r.integer("simulator.throttle-percent", 0),
+                r.integer("simulator.error-percent", 0),
+                r.decimal("simulator.retry-after-seconds", 0));
         Secrets.register(s.clientSecret());
         Secrets.register(s.token());
         s.check();
@@ -188,9 +192,9 @@ public record EtlSettings(
     }
 
     private record Reader(PropertiesComponent pc) {
-        String text(String key, String fallback) {
-            Optional<String> v = pc.resolveProperty(key);
-            return v.map(String::trim).orElse(fallback);
+        String text(String key) {
+            return pc.resolveProperty(key).map(String::trim).orElseThrow(() -> new InvalidSettingException(key
+                    + " has no value: its default belongs in application.properties"));
         }
 
         /** A setting with no default: absent unless configured (an empty value is a mistake, not "unset"). */
@@ -202,8 +206,8 @@ public record EtlSettings(
             return v;
         }
 
-        long longValue(String key, long fallback, long min) {
-            String v = text(key, String.valueOf(fallback));
+        long longValue(String key, long min) {
+            String v = text(key);
             try {
                 long n = Long.parseLong(v);
                 if (n < min) {
@@ -215,20 +219,33 @@ public record EtlSettings(
             }
         }
 
-        boolean bool(String key, boolean fallback) {
-            String v = text(key, String.valueOf(fallback));
-            if (!v.equalsIgnoreCase("true") && !v.equalsIgnoreCase("false")) {
-                throw new InvalidSettingException(key + " must be true or false, got '" + v + "'");
-            }
-            return Boolean.parseBoolean(v);
-        }
-
-        int integer(String key, int fallback, int min) {
-            long n = longValue(key, fallback, min);
+        int integer(String key, int min) {
+            long n = longValue(key, min);
             if (n > Integer.MAX_VALUE) {
                 throw new InvalidSettingException(key + " must be at most " + Integer.MAX_VALUE + ", got " + n);
             }
             return (int) n;
+        }
+
+        double decimal(String key, double min) {
+            String v = text(key);
+            try {
+                double d = Double.parseDouble(v);
+                if (d < min || Double.isNaN(d)) {
+                    throw new InvalidSettingException(key + " must be at least " + min + ", got " + v);
+                }
+                return d;
+            } catch (NumberFormatException e) {
+                throw new InvalidSettingException(key + " must be a number, got '" + v + "'");
+            }
+        }
+
+        boolean bool(String key) {
+            String v = text(key);
+            if (!v.equalsIgnoreCase("true") && !v.equalsIgnoreCase("false")) {
+                throw new InvalidSettingException(key + " must be true or false, got '" + v + "'");
+            }
+            return Boolean.parseBoolean(v);
         }
     }
 
