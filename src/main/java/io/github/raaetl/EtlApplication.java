@@ -1,6 +1,7 @@
 package io.github.raaetl;
 
 import io.github.raaetl.outcome.RunStats;
+import io.github.raaetl.support.Text;
 import org.apache.camel.main.Main;
 
 import java.nio.file.Files;
@@ -120,14 +121,13 @@ public final class EtlApplication {
                 + "/{results,retries,rejected,processed,failed" + (configuration.settings().dryRun() ? ",dry-run" : "") + "}/";
     }
 
+    /** A setting's own message wherever Camel wrapped it; otherwise the deepest cause's. */
     private static String rootMessage(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null && t.getCause() != t) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof EtlSettings.InvalidSettingException) {
-                break;
+                return Text.escape(t.getMessage());
             }
-            t = t.getCause();
         }
-        return t.getMessage() != null ? t.getMessage() : t.toString();
+        return Text.rootMessage(e);
     }
 }

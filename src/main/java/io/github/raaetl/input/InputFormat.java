@@ -1,5 +1,6 @@
 package io.github.raaetl.input;
 
+import io.github.raaetl.support.FileNames;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -10,8 +11,7 @@ public enum InputFormat {
     public static final String SUPPORTED = ".csv .tsv .json .jsonl .ndjson";
 
     public static Optional<InputFormat> fromFileName(String fileName) {
-        int dot = fileName.lastIndexOf('.');
-        String ext = dot < 0 ? "" : fileName.substring(dot + 1).toLowerCase(Locale.ROOT);
+        String ext = FileNames.extension(fileName).replaceFirst("^\\.", "").toLowerCase(Locale.ROOT);
         return switch (ext) {
             case "csv", "tsv" -> Optional.of(CSV);
             case "json" -> Optional.of(JSON);

@@ -1,5 +1,6 @@
 package io.github.raaetl.outcome;
 
+import io.github.raaetl.support.FileNames;
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -54,9 +55,8 @@ public final class AtomicFile {
             return wanted;
         }
         String name = wanted.getFileName().toString();
-        int dot = name.lastIndexOf('.');
-        String base = dot <= 0 ? name : name.substring(0, dot);
-        String ext = dot <= 0 ? "" : name.substring(dot);
+        String base = FileNames.stem(name);
+        String ext = FileNames.extension(name);
         Path candidate = wanted.resolveSibling(base + "." + stamp + ext);
         for (int i = 2; Files.exists(candidate); i++) {
             candidate = wanted.resolveSibling(base + "." + stamp + "-" + i + ext);

@@ -1,5 +1,6 @@
 package io.github.raaetl.outcome;
 
+import io.github.raaetl.support.FileNames;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -100,9 +101,8 @@ public final class FileRun {
     public FileRun(String fileName, RecordReader reader, OutputDirs dirs, String target, boolean simulator,
                    boolean dryRun, ObjectMapper json, Clock clock) throws OutputFailure {
         this.fileName = fileName;
-        int dot = fileName.lastIndexOf('.');
-        this.baseName = dot <= 0 ? fileName : fileName.substring(0, dot);
-        this.extension = dot <= 0 ? "" : fileName.substring(dot);
+        this.baseName = FileNames.stem(fileName);
+        this.extension = FileNames.extension(fileName);
         this.reader = reader;
         this.dirs = dirs;
         this.target = target;

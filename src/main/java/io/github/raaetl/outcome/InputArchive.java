@@ -1,5 +1,6 @@
 package io.github.raaetl.outcome;
 
+import io.github.raaetl.support.FileNames;
 import io.github.raaetl.support.Text;
 
 import java.io.IOException;
@@ -56,10 +57,8 @@ public final class InputArchive {
     public String failed(Path input, String reason, FileSummary summary) throws OutputFailure {
         String name = input.getFileName().toString();
         Path destination = AtomicFile.freeName(dirs.failed().resolve(name), AtomicFile.stamp(clock.instant()));
-        String archived = destination.getFileName().toString();
-        int dot = archived.lastIndexOf('.');
         AtomicFile errorFile = new AtomicFile(destination.resolveSibling(
-                (dot > 0 ? archived.substring(0, dot) : archived) + ".error.txt"));
+                FileNames.stem(destination.getFileName().toString()) + ".error.txt"));
         StringBuilder text = new StringBuilder()
                 .append("File:    ").append(Text.escape(name)).append('\n')
                 .append("Moved to: ").append(keepInput ? "(left in place: dry run / keep-input)" : destination).append('\n')
@@ -109,9 +108,7 @@ public final class InputArchive {
             return;
         }
         String name = input.getFileName().toString();
-        int dot = name.lastIndexOf('.');
-        String done = doneFile.replace("${file:name.noext}", dot > 0 ? name.substring(0, dot) : name)
-                .replace("${file:name}", name);
+        String done = doneFile.replace("${file:name.noext}", FileNames.stem(name)).replace("${file:name}", name);
         try {
             Files.deleteIfExists(input.resolveSibling(done));
         } catch (IOException ignored) {

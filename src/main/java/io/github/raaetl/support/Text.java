@@ -64,6 +64,15 @@ public final class Text {
         return escape(sb.toString());
     }
 
+    /** The message of the deepest cause, where the original reason usually is; never null. */
+    public static String rootMessage(Throwable e) {
+        Throwable t = e;
+        for (int depth = 0; t.getCause() != null && t.getCause() != t && depth < 20; depth++) {
+            t = t.getCause();
+        }
+        return escape(message(t));
+    }
+
     private static String message(Throwable t) {
         if (t instanceof java.nio.file.FileSystemException f) {
             return FileProblems.describe(f);
