@@ -56,27 +56,21 @@ public final class GraphSimulator implements EmbeddedGraph {
      *            as Entra and Graph do, for clients that refuse http (MSAL4J)
      */
     public record Options(String tenantId, String clientId, String clientSecret, long tokenLifetimeSeconds,
-                          long latencyMillis, boolean patchReturnsNoContent, SSLContext tls) {
+                          long latencyMillis, SSLContext tls) {
         public static Options defaults() {
-            return new Options("simulator-tenant", "simulator-client", UUID.randomUUID().toString(), 3599, 0, false,
-                    null);
+            return new Options("simulator-tenant", "simulator-client", UUID.randomUUID().toString(), 3599, 0, null);
         }
 
         public Options withLatency(long millis) {
-            return new Options(tenantId, clientId, clientSecret, tokenLifetimeSeconds, millis, patchReturnsNoContent, tls);
+            return new Options(tenantId, clientId, clientSecret, tokenLifetimeSeconds, millis, tls);
         }
 
         public Options withTokenLifetime(long seconds) {
-            return new Options(tenantId, clientId, clientSecret, seconds, latencyMillis, patchReturnsNoContent, tls);
-        }
-
-        public Options withPatchNoContent(boolean noContent) {
-            return new Options(tenantId, clientId, clientSecret, tokenLifetimeSeconds, latencyMillis, noContent, tls);
+            return new Options(tenantId, clientId, clientSecret, seconds, latencyMillis, tls);
         }
 
         public Options withTls(SSLContext context) {
-            return new Options(tenantId, clientId, clientSecret, tokenLifetimeSeconds, latencyMillis,
-                    patchReturnsNoContent, context);
+            return new Options(tenantId, clientId, clientSecret, tokenLifetimeSeconds, latencyMillis, context);
         }
     }
 
@@ -104,6 +98,7 @@ public final class GraphSimulator implements EmbeddedGraph {
     private final List<RequestHold> holds = new CopyOnWriteArrayList<>();
     private final Deque<Seen> seen = new ArrayDeque<>();
     private volatile long latencyMillis;
+    private volatile boolean patchNoContent;
 
     /**
      * Runs the simulator on its own until killed, e.g. for a benchmark that must not share the loader's heap:
@@ -215,6 +210,11 @@ public final class GraphSimulator implements EmbeddedGraph {
 
     public void setLatencyMillis(long millis) {
         latencyMillis = millis;
+    }
+
+    /** Answer PATCH with 204 No Content from now on, as Intune often does (the docs say 200 with the entity). */
+    public void answerPatchWithNoContent(boolean noContent) {
+        patchNoContent = noContent;
     }
 
     /** Accept this bearer token as well, as if configured statically (graph.token). */
@@ -374,7 +374,7 @@ public final class GraphSimulator implements EmbeddedGraph {
         if (updated == null) {
             return notFound(id, clientRequestId);
         }
-        if (options.patchReturnsNoContent() || (prefer != null && prefer.contains("return=minimal"))) {
+        if (patchNoContent || (prefer != null && prefer.contains("return=minimal"))) {
             return Reply.of(204, null, clientRequestId);
         }
         return Reply.of(200, updated, clientRequestId);

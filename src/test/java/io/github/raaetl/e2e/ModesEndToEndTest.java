@@ -268,4 +268,35 @@ class ModesEndToEndTest extends EndToEndSupport {
         }
         assertThat(assertAccounted("sys", 1).get(0).get("outcome")).isEqualTo("created");
     }
+
+    @Test
+    void dryRunWritesTheRequestsSendsNothingAndLeavesTheInput() throws Exception {
+        drop("plan.csv", "id,action,actionState,requestDateTime\n,wipe,done,2025-01-15T10:00:00Z\nabc,,done,\n,teleport,done,2025-01-15T10:00:00Z\n");
+        int exit = EtlApplication.run(new String[]{"--dry-run"}, props());
+        assertThat(exit).isEqualTo(2);
+        assertThat(sim.seen()).isEmpty();
+        assertThat(names(inbox)).containsExactly("plan.csv");
+        List<String> lines = Files.readAllLines(out.resolve("dry-run/plan.requests.jsonl"));
+        assertThat(lines).hasSize(2);
+        var post = json.readTree(lines.get(0));
+        assertThat(post.get("method").asText()).isEqualTo("POST");
+        assertThat(post.get("url").asText()).isEqualTo(sim.graphBaseUrl() + "/deviceManagement/remoteActionAudits");
+        assertThat(post.at("/body/action").asText()).isEqualTo("factoryReset");
+        var patch = json.readTree(lines.get(1));
+        assertThat(patch.get("method").asText()).isEqualTo("PATCH");
+        assertThat(patch.get("url").asText()).endsWith("/remoteActionAudits/abc");
+        List<Map<String, String>> rows = readCsv(out.resolve("dry-run/plan.results.csv"));
+        assertThat(rows).extracting(r -> r.get("outcome")).containsExactly("valid", "valid", "invalid");
+        assertThat(names(out.resolve("results"))).isEmpty();
+        assertThat(names(out.resolve("processed"))).isEmpty();
+    }
+
+    @Test
+    void keepInputReadsAFolderWithoutMovingIt() throws Exception {
+        drop("share.csv", GOOD);
+        int exit = EtlApplication.run(new String[]{"--keep-input"}, props());
+        assertThat(exit).isZero();
+        assertThat(names(inbox)).containsExactly("share.csv");
+        assertThat(assertAccounted("share", 1).get(0).get("outcome")).isEqualTo("created");
+    }
 }

@@ -73,7 +73,7 @@ class ClientCredentialsTokenProviderTest {
     void secretsWithFormCharactersAreEncoded() throws Exception {
         GraphSimulator.Options base = GraphSimulator.Options.defaults();
         GraphSimulator.Options o = new GraphSimulator.Options(base.tenantId(), base.clientId(), "a+b&c=d%20e~",
-                3599, 0, false, null);
+                3599, 0, null);
         assertThat(provider(o, o.clientSecret(), Clock.systemUTC()).token()).startsWith("sim.");
     }
 

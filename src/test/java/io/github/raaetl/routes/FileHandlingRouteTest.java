@@ -1,5 +1,7 @@
-package io.github.raaetl.e2e;
+package io.github.raaetl.routes;
 
+import io.github.raaetl.testing.Outputs;
+import io.github.raaetl.testing.RouteTestSupport;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -11,7 +13,7 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Files that cannot be read, files that break part-way, and where inputs and outputs end up. */
-class FileHandlingEndToEndTest extends EndToEndSupport {
+class FileHandlingRouteTest extends RouteTestSupport {
 
     private static final String GOOD = "action,requestDateTime\nwipe,2025-01-15T10:00:00Z\n";
 
@@ -25,9 +27,9 @@ class FileHandlingEndToEndTest extends EndToEndSupport {
         drop("empty.json", new byte[0]);
         drop("good.csv", GOOD);
 
-        assertThat(runOnce()).isEqualTo(2);
+        assertThat(processInbox()).isEqualTo(2);
 
-        assertThat(names(out.resolve("failed"))).containsExactly("columns.csv", "columns.error.txt", "empty.error.txt",
+        assertThat(Outputs.names(out.resolve("failed"))).containsExactly("columns.csv", "columns.error.txt", "empty.error.txt",
                 "empty.json", "latin1.csv", "latin1.error.txt", "report.error.txt", "report.xlsx", "truncated.error.txt",
                 "truncated.json");
         assertThat(error("latin1")).contains("not UTF-8").contains("0xE9").contains("line 2").contains("No record was sent");
@@ -36,9 +38,9 @@ class FileHandlingEndToEndTest extends EndToEndSupport {
         assertThat(error("truncated")).contains("before its first record").contains("line 1");
         assertThat(error("empty")).contains("empty");
         // the file that could be read was processed normally in the same run
-        assertThat(assertAccounted("good", 1).get(0).get("outcome")).isEqualTo("created");
-        assertThat(names(out.resolve("processed"))).containsExactly("good.csv");
-        assertThat(names(inbox)).isEmpty();
+        assertThat(out.assertAccounted("good", 1).get(0).get("outcome")).isEqualTo("created");
+        assertThat(Outputs.names(out.resolve("processed"))).containsExactly("good.csv");
+        assertThat(Outputs.names(inbox)).isEmpty();
         assertThat(sim.records()).hasSize(1);
     }
 
@@ -54,14 +56,14 @@ class FileHandlingEndToEndTest extends EndToEndSupport {
                  {"action":"lock","deviceDisplayName":"PC-3","requestDateTime":"2025-01-15T10:00:00Z"} oops
                  {"action":"lock","deviceDisplayName":"PC-4","requestDateTime":"2025-01-15T10:00:00Z"}]
                 """);
-        assertThat(runOnce()).isEqualTo(2);
-        List<Map<String, String>> rows = assertAccounted("broken", 3);
+        assertThat(processInbox()).isEqualTo(2);
+        List<Map<String, String>> rows = out.assertAccounted("broken", 3);
         assertThat(rows).extracting(r -> r.get("outcome")).containsExactly("created", "invalid", "created");
-        assertThat(names(out.resolve("failed"))).containsExactly("broken.error.txt", "broken.json");
+        assertThat(Outputs.names(out.resolve("failed"))).containsExactly("broken.error.txt", "broken.json");
         String error = Files.readString(out.resolve("failed/broken.error.txt"));
         assertThat(error).contains("line 3").contains("after record 3").contains("Records read before the problem: 3")
                 .contains("Do not drop this file back as it is");
-        var summary = new com.fasterxml.jackson.databind.ObjectMapper().readTree(out.resolve("results/broken.summary.json").toFile());
+        var summary = out.summary("broken");
         assertThat(summary.get("failure").asText()).contains("line 3");
         assertThat(sim.records()).hasSize(2);
     }
@@ -69,54 +71,22 @@ class FileHandlingEndToEndTest extends EndToEndSupport {
     @Test
     void aRepeatedNameNeverOverwritesProcessedInputsOrEarlierResults() throws Exception {
         drop("daily.csv", GOOD);
-        assertThat(runOnce()).isZero();
+        assertThat(processInbox()).isZero();
         String firstResults = Files.readString(out.resolve("results/daily.results.csv"));
         drop("daily.csv", "action,requestDateTime\nlock,2025-01-16T10:00:00Z\nlock,2025-01-16T11:00:00Z\n");
-        assertThat(runOnce()).isZero();
+        assertThat(processInbox()).isZero();
 
-        List<String> processed = names(out.resolve("processed"));
+        List<String> processed = Outputs.names(out.resolve("processed"));
         assertThat(processed).hasSize(2).contains("daily.csv");
         assertThat(processed).anyMatch(n -> n.matches("daily\\.\\d{8}T\\d{6}Z(-\\d+)?\\.csv"));
-        assertAccounted("daily", 2);
-        List<String> results = names(out.resolve("results"));
+        out.assertAccounted("daily", 2);
+        List<String> results = Outputs.names(out.resolve("results"));
         assertThat(results).contains("daily.results.csv").anyMatch(n -> n.matches("daily\\.results\\.\\d{8}T\\d{6}Z(-\\d+)?\\.csv"));
         String rotated = results.stream().filter(n -> n.matches("daily\\.results\\..+Z(-\\d+)?\\.csv")).findFirst().orElseThrow();
         assertThat(Files.readString(out.resolve("results").resolve(rotated))).isEqualTo(firstResults);
         // no half-written output is left behind
-        try (var all = Files.walk(out)) {
+        try (var all = Files.walk(out.root())) {
             assertThat(all.map(Path::toString)).noneMatch(p -> p.endsWith(".part"));
         }
-    }
-
-    @Test
-    void dryRunWritesTheRequestsSendsNothingAndLeavesTheInput() throws Exception {
-        drop("plan.csv", "id,action,actionState,requestDateTime\n,wipe,done,2025-01-15T10:00:00Z\nabc,,done,\n,teleport,done,2025-01-15T10:00:00Z\n");
-        int exit = io.github.raaetl.EtlApplication.run(new String[]{"--dry-run"}, props());
-        assertThat(exit).isEqualTo(2);
-        assertThat(sim.seen()).isEmpty();
-        assertThat(names(inbox)).containsExactly("plan.csv");
-        List<String> lines = Files.readAllLines(out.resolve("dry-run/plan.requests.jsonl"));
-        assertThat(lines).hasSize(2);
-        var json = new com.fasterxml.jackson.databind.ObjectMapper();
-        var post = json.readTree(lines.get(0));
-        assertThat(post.get("method").asText()).isEqualTo("POST");
-        assertThat(post.get("url").asText()).isEqualTo(sim.graphBaseUrl() + "/deviceManagement/remoteActionAudits");
-        assertThat(post.at("/body/action").asText()).isEqualTo("factoryReset");
-        var patch = json.readTree(lines.get(1));
-        assertThat(patch.get("method").asText()).isEqualTo("PATCH");
-        assertThat(patch.get("url").asText()).endsWith("/remoteActionAudits/abc");
-        List<Map<String, String>> rows = readCsv(out.resolve("dry-run/plan.results.csv"));
-        assertThat(rows).extracting(r -> r.get("outcome")).containsExactly("valid", "valid", "invalid");
-        assertThat(names(out.resolve("results"))).isEmpty();
-        assertThat(names(out.resolve("processed"))).isEmpty();
-    }
-
-    @Test
-    void keepInputReadsAFolderWithoutMovingIt() throws Exception {
-        drop("share.csv", GOOD);
-        int exit = io.github.raaetl.EtlApplication.run(new String[]{"--keep-input"}, props());
-        assertThat(exit).isZero();
-        assertThat(names(inbox)).containsExactly("share.csv");
-        assertThat(assertAccounted("share", 1).get(0).get("outcome")).isEqualTo("created");
     }
 }

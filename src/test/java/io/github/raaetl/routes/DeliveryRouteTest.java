@@ -1,7 +1,9 @@
-package io.github.raaetl.e2e;
+package io.github.raaetl.routes;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.raaetl.simulator.GraphSimulator;
+import io.github.raaetl.testing.Outputs;
+import io.github.raaetl.testing.RouteTestSupport;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -13,8 +15,8 @@ import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Both operations, every input form, validation, and the per-record outputs, end to end over HTTP. */
-class DeliveryEndToEndTest extends EndToEndSupport {
+/** Both operations, every input form, validation, and the per-record outputs, through the real routes over HTTP. */
+class DeliveryRouteTest extends RouteTestSupport {
 
 
     @Test
@@ -31,9 +33,9 @@ class DeliveryEndToEndTest extends EndToEndSupport {
                 ,,Done,,99999999-0000-0000-0000-000000000000,
                 """);
 
-        assertThat(runOnce()).isEqualTo(2);
+        assertThat(processInbox()).isEqualTo(2);
 
-        List<Map<String, String>> rows = assertAccounted("actions", 5);
+        List<Map<String, String>> rows = out.assertAccounted("actions", 5);
         assertThat(rows).extracting(r -> r.get("outcome")).containsExactly("created", "updated", "invalid", "invalid", "rejected");
         Map<String, String> created = rows.get(0);
         assertThat(created.get("httpStatus")).isEqualTo("201");
@@ -68,24 +70,23 @@ class DeliveryEndToEndTest extends EndToEndSupport {
         assertThat(seen.stream().map(GraphSimulator.Seen::clientRequestId).collect(Collectors.toSet())).hasSize(3);
 
         // the rejected file has the same columns plus etlError, and the input moved to processed/
-        List<Map<String, String>> rejected = readCsv(out.resolve("rejected/actions.rejected.csv"));
+        List<Map<String, String>> rejected = Outputs.readCsv(out.resolve("rejected/actions.rejected.csv"));
         assertThat(rejected).hasSize(3);
         assertThat(rejected.get(0).keySet()).containsExactly("Device name", "Action", "Status", "Date/time", "id", "Colour", "etlError");
         assertThat(rejected.get(0).get("etlError")).startsWith("record 3: Action:");
         assertThat(rejected.get(2).get("etlError")).startsWith("record 5: ResourceNotFound");
-        assertThat(names(out.resolve("processed"))).containsExactly("actions.csv");
-        assertThat(names(inbox)).isEmpty();
-        assertThat(names(out.resolve("retries"))).isEmpty();
+        assertThat(Outputs.names(out.resolve("processed"))).containsExactly("actions.csv");
+        assertThat(Outputs.names(inbox)).isEmpty();
+        assertThat(Outputs.names(out.resolve("retries"))).isEmpty();
     }
 
     @Test
     void patchAnsweredWith204IsAnUpdate() throws Exception {
-        sim.close();
-        sim = GraphSimulator.start(GraphSimulator.Options.defaults().withPatchNoContent(true));
+        sim.answerPatchWithNoContent(true);
         sim.seed("abc", json.createObjectNode().put("actionState", "pending"));
         drop("updates.jsonl", "{\"id\":\"abc\",\"actionState\":\"Done\"}\n");
-        assertThat(runOnce()).isZero();
-        Map<String, String> row = assertAccounted("updates", 1).get(0);
+        assertThat(processInbox()).isZero();
+        Map<String, String> row = out.assertAccounted("updates", 1).get(0);
         assertThat(row.get("outcome")).isEqualTo("updated");
         assertThat(row.get("httpStatus")).isEqualTo("204");
         assertThat(row.get("id")).isEqualTo("abc");
@@ -112,10 +113,10 @@ class DeliveryEndToEndTest extends EndToEndSupport {
                            "deviceActionDetails":[{"key":"k","value":"v"}]}]}
                 """);
 
-        assertThat(runOnce()).isZero();
+        assertThat(processInbox()).isZero();
 
         for (String base : List.of("a-comma-bom-crlf", "b-semicolon", "c-tab", "d-array", "e-object", "f-lines", "g-export")) {
-            assertThat(assertAccounted(base, 1).get(0).get("outcome")).as(base).isEqualTo("created");
+            assertThat(out.assertAccounted(base, 1).get(0).get("outcome")).as(base).isEqualTo("created");
         }
         Map<String, ObjectNode> byName = sim.records().stream()
                 .collect(Collectors.toMap(r -> r.get("deviceDisplayName").asText(), r -> r));
@@ -124,18 +125,18 @@ class DeliveryEndToEndTest extends EndToEndSupport {
         assertThat(byName.get("PC-SEMI").get("action").asText()).isEqualTo("factoryReset");
         assertThat(byName.get("PC-TAB").get("requestDateTime").asText()).isEqualTo("2025-01-15T08:00:00Z");
         // a collection export is created in the target; its source id is kept for traceability, not sent
-        Map<String, String> exported = results("g-export").get(0);
+        Map<String, String> exported = out.results("g-export").get(0);
         assertThat(exported.get("sourceId")).isEqualTo("source-tenant-id-1");
         assertThat(exported.get("id")).isNotEqualTo("source-tenant-id-1");
         assertThat(byName.get("PC-EXPORT").get("deviceActionDetails").toString()).isEqualTo("[{\"key\":\"k\",\"value\":\"v\"}]");
         assertThat(sim.seen()).allMatch(s -> s.method().equals("POST") && !s.body().contains("source-tenant-id-1"));
-        assertThat(names(out.resolve("processed"))).hasSize(7);
+        assertThat(Outputs.names(out.resolve("processed"))).hasSize(7);
     }
 
     @Test
     void unknownColumnsAreReportedOnceAndNotSent() throws Exception {
         drop("extra.csv", "action,requestDateTime,Notes,Ticket\nwipe,2025-01-15T10:00:00Z,a,1\nlock,2025-01-15T10:00:00Z,b,2\n");
-        assertThat(runOnce()).isZero();
+        assertThat(processInbox()).isZero();
         var summary = json.readTree(out.resolve("results/extra.summary.json").toFile());
         assertThat(summary.get("unknown")).extracting(n -> n.asText()).containsExactly("Notes", "Ticket");
         assertThat(sim.seen()).noneMatch(s -> s.body().contains("Notes") || s.body().contains("Ticket"));
@@ -149,7 +150,7 @@ class DeliveryEndToEndTest extends EndToEndSupport {
                   {"id":"s1","action":"wipe","requestDateTime":"2025-01-15T10:00:00Z"},
                   {"id":"s2","action":"teleport","requestDateTime":"2025-01-15T10:00:00Z"}]}
                 """);
-        assertThat(runOnce()).isEqualTo(2);
+        assertThat(processInbox()).isEqualTo(2);
         var rejected = json.readTree(out.resolve("rejected/export.rejected.json").toFile());
         assertThat(rejected.get("@odata.context").asText()).isEqualTo("ctx");
         assertThat(rejected.get("value")).hasSize(1);
@@ -159,8 +160,8 @@ class DeliveryEndToEndTest extends EndToEndSupport {
         // fix it and drop it back: still a collection export, so it is created, not patched
         String fixed = Files.readString(out.resolve("rejected/export.rejected.json")).replace("teleport", "remoteLock");
         drop("export.fixed.json", fixed);
-        assertThat(runOnce()).isZero();
-        Map<String, String> row = assertAccounted("export.fixed", 1).get(0);
+        assertThat(processInbox()).isZero();
+        Map<String, String> row = out.assertAccounted("export.fixed", 1).get(0);
         assertThat(row.get("outcome")).isEqualTo("created");
         assertThat(row.get("sourceId")).isEqualTo("s2");
         assertThat(sim.records()).hasSize(2);
@@ -175,7 +176,7 @@ class DeliveryEndToEndTest extends EndToEndSupport {
         System.arraycopy(bom, 0, withBom, 0, 3);
         System.arraycopy(body, 0, withBom, 3, body.length);
         drop("excel.csv", withBom);
-        assertThat(runOnce()).isEqualTo(2);
+        assertThat(processInbox()).isEqualTo(2);
 
         byte[] rejected = Files.readAllBytes(out.resolve("rejected/excel.rejected.csv"));
         assertThat(new byte[] {rejected[0], rejected[1], rejected[2]}).containsExactly(bom);
@@ -186,8 +187,8 @@ class DeliveryEndToEndTest extends EndToEndSupport {
         // fixed in place (as Excel would save it: BOM kept) and dropped back
         Files.write(inbox.resolve("excel.fixed.csv"), new String(rejected, StandardCharsets.UTF_8)
                 .replace("Teleport", "Remote lock").getBytes(StandardCharsets.UTF_8));
-        assertThat(runOnce()).isZero();
-        assertThat(assertAccounted("excel.fixed", 1).get(0).get("outcome")).isEqualTo("created");
+        assertThat(processInbox()).isZero();
+        assertThat(out.assertAccounted("excel.fixed", 1).get(0).get("outcome")).isEqualTo("created");
         assertThat(sim.records()).extracting(r -> r.get("initiatedByUserPrincipalName").asText())
                 .containsExactlyInAnyOrder("J\u00fcrgen M\u00fcller", "Zo\u00eb");
     }
