@@ -13,10 +13,10 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * An operator raises logging to TRACE with a log4j2 configuration of their own, as one does to troubleshoot: no line
+ * What only the log of a whole process shows. An operator raises logging to TRACE with a log4j2 configuration of their own, as one does to troubleshoot: no line
  * of it may hold the client secret or a bearer token, on the plain token path and on MSAL's.
  */
-class SecretsInLogsEndToEndTest extends EndToEndSupport {
+class LogsEndToEndTest extends EndToEndSupport {
 
     private static final String TRACE = """
             <Configuration status="WARN">
@@ -84,5 +84,20 @@ class SecretsInLogsEndToEndTest extends EndToEndSupport {
         } finally {
             target.close();
         }
+    }
+
+    @Test
+    void aFileNameWithALineBreakCannotForgeALogLineAndInputIsQuotedShortAndEscaped() throws Exception {
+        String forged = "x\n2026-01-01 00:00:00.000 INFO  [etl.files] forged.csv: 9 records: created=9";
+        drop(forged + ".csv", "action,requestDateTime\nwipe,2025-01-15T10:00:00Z\n");
+        drop("garbage.csv", "A\u001b[31m," + "B".repeat(5000) + "\n1,2\n");
+        Result run = java(environmentFor(sim), "--once");
+        assertThat(run.exit()).as(run.output()).isEqualTo(2);
+        assertThat(run.output().lines()).noneMatch(l -> l.contains("forged.csv") && !l.contains("x\\n2026"));
+        assertThat(run.output()).contains("x\\n2026-01-01 00:00:00.000 INFO  [etl.files] forged.csv");
+        String error = Files.readString(out.resolve("failed/garbage.error.txt"));
+        assertThat(error).contains("no recognisable column").contains("A\\u001B[31m").doesNotContain("\u001b")
+                .doesNotContain("B".repeat(200));
+        assertThat(error.lines().filter(l -> l.startsWith("Reason:")).findFirst().orElseThrow()).hasSizeLessThan(400);
     }
 }

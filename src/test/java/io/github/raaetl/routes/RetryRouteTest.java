@@ -1,13 +1,18 @@
-package io.github.raaetl.e2e;
+package io.github.raaetl.routes;
 
 import io.github.raaetl.simulator.GraphSimulator;
+import io.github.raaetl.testing.DeadGraph;
+import io.github.raaetl.testing.Outputs;
+import io.github.raaetl.testing.RouteTestSupport;
+import io.github.raaetl.testing.Settings;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+import java.lang.reflect.Method;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -16,8 +21,11 @@ import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Transient failures, Retry-After, exhausted attempts and the retry file, tokens that expire: end to end. */
-class RetryEndToEndTest extends EndToEndSupport {
+/**
+ * Transient failures, Retry-After, exhausted attempts and the retry file, tokens that expire, a Graph that does not
+ * answer: through the real routes and error handling, over HTTP.
+ */
+class RetryRouteTest extends RouteTestSupport {
 
     private static final String TWO_RECORDS = """
             action,deviceDisplayName,requestDateTime
@@ -26,14 +34,15 @@ class RetryEndToEndTest extends EndToEndSupport {
             """;
 
     @Test
+    @Settings({"graph.retry-base-delay-ms", "5"})
     void throttledWithRetryAfterThenSucceeds() throws Exception {
         sim.faults().add("POST", "PC-THROTTLED", 429, "1.5", 1);
         drop("throttled.csv", TWO_RECORDS);
         long start = System.nanoTime();
-        assertThat(runOnce("graph.retry-base-delay-ms", "5")).isZero();
+        assertThat(processInbox()).isZero();
         long millis = (System.nanoTime() - start) / 1_000_000;
 
-        List<Map<String, String>> rows = assertAccounted("throttled", 2);
+        List<Map<String, String>> rows = out.assertAccounted("throttled", 2);
         assertThat(rows.get(0).get("outcome")).isEqualTo("created");
         assertThat(rows.get(0).get("attempts")).isEqualTo("2");
         assertThat(rows.get(1).get("attempts")).isEqualTo("1");
@@ -51,9 +60,9 @@ class RetryEndToEndTest extends EndToEndSupport {
     void exhaustedAttemptsGoToARetryFileThatSucceedsWhenDroppedBack() throws Exception {
         sim.faults().add("POST", "PC-THROTTLED", 503, null, 3);
         drop("batch.csv", TWO_RECORDS);
-        assertThat(runOnce("graph.max-attempts", "3")).isEqualTo(2);
+        assertThat(processInbox()).isEqualTo(2);
 
-        List<Map<String, String>> rows = assertAccounted("batch", 2);
+        List<Map<String, String>> rows = out.assertAccounted("batch", 2);
         assertThat(rows.get(0).get("outcome")).isEqualTo("retry");
         assertThat(rows.get(0).get("attempts")).isEqualTo("3");
         assertThat(rows.get(0).get("httpStatus")).isEqualTo("503");
@@ -65,33 +74,35 @@ class RetryEndToEndTest extends EndToEndSupport {
                 "action,deviceDisplayName,requestDateTime\r\nwipe,PC-THROTTLED,2025-01-15T10:00:00Z\r\n");
 
         Files.copy(retryFile, inbox.resolve(retryFile.getFileName()));
-        assertThat(runOnce()).isZero();
-        assertThat(assertAccounted("batch.retry", 1).get(0).get("outcome")).isEqualTo("created");
+        assertThat(processInbox()).isZero();
+        assertThat(out.assertAccounted("batch.retry", 1).get(0).get("outcome")).isEqualTo("created");
         assertThat(sim.records()).extracting(r -> r.get("deviceDisplayName").asText())
                 .containsExactlyInAnyOrder("PC-FINE", "PC-THROTTLED");
     }
 
     @Test
+    @Settings({"graph.max-attempts", "1"})
     void httpClientsOwnHiddenRetryIsOffSoCamelsPolicyIsTheOnlyOne() throws Exception {
         // HttpClient 5 would silently re-send a 503 with Retry-After once; with one attempt allowed we must see one request
         sim.faults().add("POST", null, 503, "0", 1);
         drop("once.jsonl", "{\"action\":\"wipe\",\"requestDateTime\":\"2025-01-15T10:00:00Z\"}\n");
-        assertThat(runOnce("graph.max-attempts", "1")).isEqualTo(2);
+        assertThat(processInbox()).isEqualTo(2);
         assertThat(sim.seen()).hasSize(1);
-        Map<String, String> row = assertAccounted("once", 1).get(0);
+        Map<String, String> row = out.assertAccounted("once", 1).get(0);
         assertThat(row.get("outcome")).isEqualTo("retry");
         assertThat(row.get("attempts")).isEqualTo("1");
     }
 
     @Test
+    @Settings({"graph.max-attempts", "4"})
     void serverErrorsWithoutRetryAfterBackOffAndPermanentErrorsAreNotRetried() throws Exception {
         sim.faults().add("POST", "PC-THROTTLED", 500, null, 2).add("POST", "PC-FINE", 403, null, 1);
         drop("mixed.json", """
                 [{"action":"wipe","deviceDisplayName":"PC-THROTTLED","requestDateTime":"2025-01-15T10:00:00Z"},
                  {"action":"lock","deviceDisplayName":"PC-FINE","requestDateTime":"2025-01-15T10:00:00Z"}]
                 """);
-        assertThat(runOnce("graph.max-attempts", "4")).isEqualTo(2);
-        List<Map<String, String>> rows = assertAccounted("mixed", 2);
+        assertThat(processInbox()).isEqualTo(2);
+        List<Map<String, String>> rows = out.assertAccounted("mixed", 2);
         assertThat(rows.get(0).get("outcome")).isEqualTo("created");
         assertThat(rows.get(0).get("attempts")).isEqualTo("3");
         assertThat(rows.get(1).get("outcome")).isEqualTo("rejected");
@@ -103,17 +114,14 @@ class RetryEndToEndTest extends EndToEndSupport {
     }
 
     @Test
+    @Unreachable(Unreachable.How.REFUSED)
+    @Settings({"graph.give-up-after-ms", "0"})
     void noResponseAtAllIsTransientAndEndsInTheRetryFile() throws Exception {
-        int closedPort;
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            closedPort = s.getLocalPort();
-        }
         drop("offline.jsonl", "{\"action\":\"wipe\",\"requestDateTime\":\"2025-01-15T10:00:00Z\"}\n");
-        // the token still comes from the simulator; Graph itself is unreachable. With no time given to wait for
+        // the token still comes from the simulator; Graph itself refuses connections. With no time given to wait for
         // Graph to come back (give-up-after 0), the record makes its attempts and no more (the wait is tested below)
-        assertThat(runOnce("graph.base-url", "http://127.0.0.1:" + closedPort + "/beta", "graph.give-up-after-ms", "0"))
-                .isEqualTo(2);
-        Map<String, String> row = assertAccounted("offline", 1).get(0);
+        assertThat(processInbox()).isEqualTo(2);
+        Map<String, String> row = out.assertAccounted("offline", 1).get(0);
         assertThat(row.get("outcome")).isEqualTo("retry");
         assertThat(row.get("attempts")).isEqualTo("3");
         assertThat(row.get("message")).contains("no response");
@@ -122,12 +130,12 @@ class RetryEndToEndTest extends EndToEndSupport {
     }
 
     @Test
+    @Settings({"graph.timeout-ms", "300", "graph.max-attempts", "2", "graph.give-up-after-ms", "0"})
     void aTimeoutIsTransient() throws Exception {
         sim.setLatencyMillis(1500);
         drop("slow.jsonl", "{\"action\":\"wipe\",\"requestDateTime\":\"2025-01-15T10:00:00Z\"}\n");
-        assertThat(runOnce("graph.timeout-ms", "300", "graph.max-attempts", "2", "graph.give-up-after-ms", "0"))
-                .isEqualTo(2);
-        Map<String, String> row = assertAccounted("slow", 1).get(0);
+        assertThat(processInbox()).isEqualTo(2);
+        Map<String, String> row = out.assertAccounted("slow", 1).get(0);
         assertThat(row.get("outcome")).isEqualTo("retry");
         assertThat(row.get("attempts")).isEqualTo("2");
         assertThat(row.get("message")).contains("no response").containsIgnoringCase("timeout");
@@ -141,8 +149,8 @@ class RetryEndToEndTest extends EndToEndSupport {
         }
         drop("long-run.csv", csv.toString());
         sim.expireTokensAfter(3);
-        assertThat(runOnce()).isZero();
-        List<Map<String, String>> rows = assertAccounted("long-run", 6);
+        assertThat(processInbox()).isZero();
+        List<Map<String, String>> rows = out.assertAccounted("long-run", 6);
         assertThat(rows).allMatch(r -> r.get("outcome").equals("created"));
         assertThat(rows.get(3).get("attempts")).isEqualTo("2");
         assertThat(rows.stream().filter(r -> !r.get("attempts").equals("1")).count()).isEqualTo(1);
@@ -153,77 +161,72 @@ class RetryEndToEndTest extends EndToEndSupport {
     }
 
     @Test
-    void staticTokenThatIsRefusedIsRejectedNotRetriedForever() throws Exception {
+    @Settings({"graph.tenant-id", "", "graph.client-id", "", "graph.client-secret", "", "graph.token", "good-static-token"})
+    void aStaticTokenIsSentAsGiven() throws Exception {
         sim.allowStaticToken("good-static-token");
         drop("static.csv", TWO_RECORDS);
-        assertThat(runOnce("graph.tenant-id", "", "graph.client-id", "", "graph.client-secret", "",
-                "graph.token", "good-static-token")).isZero();
-        assertThat(assertAccounted("static", 2)).allMatch(r -> r.get("outcome").equals("created"));
-
-        drop("refused.csv", TWO_RECORDS);
-        assertThat(runOnce("graph.tenant-id", "", "graph.client-id", "", "graph.client-secret", "",
-                "graph.token", "revoked-static-token")).isEqualTo(2);
-        List<Map<String, String>> rows = assertAccounted("refused", 2);
-        assertThat(rows).allMatch(r -> r.get("outcome").equals("rejected") && r.get("httpStatus").equals("401"));
-        assertThat(rows.get(0).get("message")).startsWith("InvalidAuthenticationToken");
-        // the token never reaches any output
-        for (String dir : List.of("results", "rejected")) {
-            for (String f : names(out.resolve(dir))) {
-                assertThat(Files.readString(out.resolve(dir).resolve(f))).doesNotContain("good-static-token", "revoked-static-token");
-            }
-        }
-        assertThat(rows.stream().map(r -> r.get("attempts")).collect(Collectors.toSet())).containsExactly("1");
+        assertThat(processInbox()).isZero();
+        assertThat(out.assertAccounted("static", 2)).allMatch(r -> r.get("outcome").equals("created"));
+        assertThat(sim.seen()).allMatch(s -> s.authorization().equals("Bearer good-static-token"));
+        assertNoOutputHolds("good-static-token");
     }
 
     @Test
+    @Settings({"graph.tenant-id", "", "graph.client-id", "", "graph.client-secret", "", "graph.token", "revoked-static-token"})
+    void aStaticTokenThatIsRefusedIsRejectedNotRetriedForever() throws Exception {
+        drop("refused.csv", TWO_RECORDS);
+        assertThat(processInbox()).isEqualTo(2);
+        List<Map<String, String>> rows = out.assertAccounted("refused", 2);
+        assertThat(rows).allMatch(r -> r.get("outcome").equals("rejected") && r.get("httpStatus").equals("401"));
+        assertThat(rows.get(0).get("message")).startsWith("InvalidAuthenticationToken");
+        assertThat(rows.stream().map(r -> r.get("attempts")).collect(Collectors.toSet())).containsExactly("1");
+        assertNoOutputHolds("revoked-static-token");
+    }
+
+    private void assertNoOutputHolds(String token) throws Exception {
+        for (String dir : List.of("results", "rejected")) {
+            for (String f : Outputs.names(out.resolve(dir))) {
+                assertThat(Files.readString(out.resolve(dir).resolve(f))).doesNotContain(token);
+            }
+        }
+    }
+
+    @Test
+    @Settings({"graph.max-attempts", "2"})
     void aTokenRefusedOnTheLastAttemptIsRefreshedAndTheRecordStillGoesThrough() throws Exception {
         // attempt 1: 503; attempt 2 (the last one allowed): the token has expired, 401; then a fresh token: 201
         sim.faults().add("POST", "PC-THROTTLED", 503, "0", 1);
         sim.expireTokensAfter(1);
         drop("expiring.csv", "action,deviceDisplayName,requestDateTime\nwipe,PC-THROTTLED,2025-01-15T10:00:00Z\n");
-        assertThat(runOnce("graph.max-attempts", "2")).isZero();
-        Map<String, String> row = assertAccounted("expiring", 1).get(0);
+        assertThat(processInbox()).isZero();
+        Map<String, String> row = out.assertAccounted("expiring", 1).get(0);
         assertThat(row.get("outcome")).isEqualTo("created");
         assertThat(row.get("attempts")).isEqualTo("3");
         assertThat(sim.seen()).extracting(GraphSimulator.Seen::status).containsExactly(503, 401, 201);
     }
 
     @Test
+    @Settings({"graph.max-attempts", "1"})
     void withOneAttemptAnExpiredTokenStillGetsItsFreshToken() throws Exception {
         sim.expireTokensAfter(0);
         drop("one.csv", TWO_RECORDS);
-        assertThat(runOnce("graph.max-attempts", "1")).isZero();
-        assertThat(assertAccounted("one", 2)).allMatch(r -> r.get("outcome").equals("created"));
+        assertThat(processInbox()).isZero();
+        assertThat(out.assertAccounted("one", 2)).allMatch(r -> r.get("outcome").equals("created"));
         assertThat(sim.seen()).extracting(GraphSimulator.Seen::status).containsExactly(401, 201, 201);
     }
 
     @Test
+    @Unreachable(Unreachable.How.DROPPED)
+    @Settings({"graph.max-attempts", "3", "graph.retry-base-delay-ms", "20", "graph.retry-max-delay-ms", "200",
+            "graph.give-up-after-ms", "1000"})
     void graphUnreachableFromTheStartCostsAboutOneRetryScheduleNotOnePerRecord() throws Exception {
         StringBuilder csv = new StringBuilder("action,deviceDisplayName,requestDateTime\n");
         for (int i = 1; i <= 1000; i++) {
             csv.append("wipe,PC-").append(i).append(",2025-01-15T10:00:00Z\n");
         }
         drop("outage.csv", csv.toString());
-        // a Graph that takes connections and drops them at once, counting them
-        AtomicInteger connections = new AtomicInteger();
-        try (ServerSocket dead = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-            Thread acceptor = new Thread(() -> {
-                while (!dead.isClosed()) {
-                    try (Socket s = dead.accept()) {
-                        connections.incrementAndGet();
-                    } catch (IOException closed) {
-                        return;
-                    }
-                }
-            });
-            acceptor.setDaemon(true);
-            acceptor.start();
-            int exit = runOnce("graph.base-url", "http://127.0.0.1:" + dead.getLocalPort() + "/beta",
-                    "graph.max-attempts", "3", "graph.retry-base-delay-ms", "20", "graph.retry-max-delay-ms", "200",
-                    "graph.give-up-after-ms", "1000");
-            assertThat(exit).isEqualTo(2);
-        }
-        List<Map<String, String>> rows = assertAccounted("outage", 1000);
+        assertThat(processInbox()).isEqualTo(2);
+        List<Map<String, String>> rows = out.assertAccounted("outage", 1000);
         assertThat(rows).allMatch(r -> r.get("outcome").equals("retry"));
         assertThat(rows.get(0).get("message")).contains("no response");
         assertThat(rows.get(999).get("message")).startsWith("not sent: Graph has given no answer since")
@@ -231,6 +234,35 @@ class RetryEndToEndTest extends EndToEndSupport {
         assertThat(rows.stream().filter(r -> !r.get("attempts").equals("0")).count())
                 .as("records that made a request: the first one probing, and the occasional probe after").isLessThan(20);
         // one retry schedule's worth of requests, not 3 x 1000
-        assertThat(connections.get()).isLessThan(100);
+        assertThat(dead.connections()).isLessThan(100);
+    }
+
+    /** Graph itself cannot be reached (the token still comes from the simulator). */
+    @Retention(RetentionPolicy.RUNTIME)
+    @Target(ElementType.METHOD)
+    @interface Unreachable {
+        enum How { REFUSED, DROPPED }
+
+        How value();
+    }
+
+    private DeadGraph dead;
+
+    @Override
+    protected Map<String, String> settings(Method test) {
+        Map<String, String> s = super.settings(test);
+        Unreachable unreachable = test.getAnnotation(Unreachable.class);
+        if (unreachable != null) {
+            dead = DeadGraph.start(unreachable.value() == Unreachable.How.REFUSED);
+            s.put("graph.base-url", "http://127.0.0.1:" + dead.port() + "/beta");
+        }
+        return s;
+    }
+
+    @AfterEach
+    void stopDeadGraph() {
+        if (dead != null) {
+            dead.close();
+        }
     }
 }
