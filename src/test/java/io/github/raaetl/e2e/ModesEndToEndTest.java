@@ -3,6 +3,7 @@ package io.github.raaetl.e2e;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.raaetl.EtlApplication;
 import io.github.raaetl.simulator.GraphSimulator;
+import io.github.raaetl.simulator.RequestHold;
 import io.github.raaetl.testing.SelfSignedTls;
 import org.apache.camel.main.Main;
 import org.junit.jupiter.api.Test;
@@ -13,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -24,10 +26,12 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** --once exit codes, the watching mode, settings from the environment, and the embedded simulator on the samples. */
 class ModesEndToEndTest extends EndToEndSupport {
 
+    private static final Duration WAIT = Duration.ofSeconds(30);
     private static final String GOOD = "action,requestDateTime\nwipe,2025-01-15T10:00:00Z\n";
 
     @Test
@@ -47,6 +51,7 @@ class ModesEndToEndTest extends EndToEndSupport {
         assertThat(runOnce("graph.max-attempts", "zero")).isEqualTo(1);
         assertThat(runOnce("graph.client-secret", "not-the-secret")).isEqualTo(1);
         assertThat(runOnce("etl.value-aliases", "action.Nuke=selfDestruct")).isEqualTo(1);
+        assertThat(runOnce("etl.done-file", "batch.done")).as("a done file must name its file").isEqualTo(1);
         assertThat(EtlApplication.run(new String[]{"--bogus"}, props())).isEqualTo(1);
         // nothing was processed by the runs that could not start
         assertThat(names(inbox)).containsExactly("ok.csv");
@@ -93,46 +98,41 @@ class ModesEndToEndTest extends EndToEndSupport {
     }
 
     @Test
-    void watchingModePicksUpFilesOnlyOnceCompletelyWritten() throws Exception {
+    void watchingModeRunsUntilStoppedAndTakesEachFileDroppedMeanwhile() throws Exception {
         AtomicReference<Main> main = new AtomicReference<>();
         AtomicInteger exit = new AtomicInteger(-1);
-        Thread app = new Thread(() -> exit.set(EtlApplication.run(new String[0],
-                props("etl.read-lock-min-age-ms", "1500", "etl.read-lock-check-interval-ms", "100"), main::set)));
+        Thread app = new Thread(() -> exit.set(EtlApplication.run(new String[0], props(), main::set)));
         app.start();
         try {
-            waitFor(() -> main.get() != null && main.get().getCamelContext() != null
-                    && main.get().getCamelContext().isStarted(), 20_000);
-            Path slow = inbox.resolve("slow.csv");
-            try (OutputStream o = Files.newOutputStream(slow)) {
-                o.write("action,deviceDisplayName,requestDateTime\n".getBytes(StandardCharsets.UTF_8));
-                for (int i = 1; i <= 5; i++) {
-                    o.write(("wipe,PC-" + i + ",2025-01-15T10:00:00Z\n").getBytes(StandardCharsets.UTF_8));
-                    o.flush();
-                    Thread.sleep(150); // a slow copy: a change every 150 ms, well inside the 1500 ms minimum age
-                }
-            }
-            Path results = out.resolve("results/slow.results.csv");
-            waitFor(() -> Files.exists(results), 20_000);
-            assertThat(assertAccounted("slow", 5)).allMatch(r -> r.get("outcome").equals("created"));
-
+            await().atMost(WAIT).until(() -> main.get() != null && main.get().getCamelContext() != null
+                    && main.get().getCamelContext().isStarted());
+            drop("first.csv", GOOD);
+            await().atMost(WAIT).until(() -> Files.exists(out.resolve("processed/first.csv")));
             drop("second.json", "{\"action\":\"lock\",\"requestDateTime\":\"2025-01-15T10:00:00Z\"}");
-            waitFor(() -> Files.exists(out.resolve("results/second.results.csv")), 20_000);
-            assertThat(sim.records()).hasSize(6);
+            await().atMost(WAIT).until(() -> Files.exists(out.resolve("processed/second.json")));
+            assertThat(sim.records()).hasSize(2);
             assertThat(app.isAlive()).as("still watching").isTrue();
         } finally {
             main.get().completed();
-            app.join(20_000);
+            app.join(WAIT.toMillis());
         }
         assertThat(app.isAlive()).isFalse();
         assertThat(exit.get()).isZero();
     }
 
     /** Starts the app with --once in a thread; the caller stops it with {@code main.completed()}, as Ctrl-C does. */
-    private Thread startOnce(AtomicReference<Main> main, AtomicInteger exit) throws InterruptedException {
+    private Thread startOnce(AtomicReference<Main> main, AtomicInteger exit) {
         Thread app = new Thread(() -> exit.set(EtlApplication.run(new String[]{"--once"}, props(), main::set)));
         app.start();
-        waitFor(() -> main.get() != null, 20_000);
+        await().atMost(WAIT).until(() -> main.get() != null);
         return app;
+    }
+
+    /** Stops the app the way Ctrl-C or SIGTERM does, and waits until Camel has begun to stop. */
+    private static void stop(AtomicReference<Main> main) {
+        main.get().completed();
+        await().atMost(WAIT).until(() -> main.get().getCamelContext().isStopping()
+                || main.get().getCamelContext().isStopped());
     }
 
     private static String bigCsv(int rows) {
@@ -145,51 +145,53 @@ class ModesEndToEndTest extends EndToEndSupport {
 
     @Test
     void aStopMidFileSendsNoMoreAndAccountsForEveryRecordWithTheUnsentOnesInTheRetryFile() throws Exception {
-        sim.setLatencyMillis(10);
         drop("big.csv", bigCsv(400));
+        RequestHold inFlight = sim.hold("PC-0021");
         AtomicReference<Main> main = new AtomicReference<>();
         AtomicInteger exit = new AtomicInteger(-1);
         Thread app = startOnce(main, exit);
-        waitFor(() -> sim.records().size() >= 20, 20_000);
-        main.get().completed(); // what Ctrl-C or SIGTERM does
-        app.join(20_000);
+        inFlight.awaitArrival(WAIT);
+        stop(main); // while record 21 is in flight
+        inFlight.release();
+        app.join(WAIT.toMillis());
         assertThat(app.isAlive()).as("stopped well within the shutdown timeout").isFalse();
         assertThat(exit.get()).isEqualTo(2);
 
         List<Map<String, String>> rows = assertAccounted("big", 400);
-        long created = rows.stream().filter(r -> r.get("outcome").equals("created")).count();
-        assertThat(created).isEqualTo(sim.records().size()).isLessThan(400);
-        assertThat(rows.subList((int) created, 400)).allSatisfy(r -> {
+        // the record in flight finished; none after it was sent
+        assertThat(rows.subList(0, 21)).allMatch(r -> r.get("outcome").equals("created"));
+        assertThat(rows.subList(21, 400)).allSatisfy(r -> {
             assertThat(r.get("outcome")).isEqualTo("retry");
             assertThat(r.get("message")).contains("the run was stopped");
         });
+        assertThat(sim.records()).hasSize(21);
         var summary = json.readTree(out.resolve("results/big.summary.json").toFile());
-        assertThat(summary.get("notes").toString()).contains("the run was stopped after " + created + " record(s)");
+        assertThat(summary.get("notes").toString()).contains("the run was stopped after 21 record(s)");
         assertThat(summary.get("failure").isNull()).isTrue();
         assertThat(out.resolve("processed/big.csv")).exists();
         assertThat(inbox.resolve("big.csv")).doesNotExist();
 
         // the retry file holds exactly the records not sent: dropped back, the load completes with no duplicate
         Files.move(out.resolve("retries/big.retry.csv"), inbox.resolve("big.retry.csv"));
-        sim.setLatencyMillis(0);
         assertThat(runOnce()).isZero();
-        assertThat(assertAccounted("big.retry", 400 - (int) created))
-                .allMatch(r -> r.get("outcome").equals("created"));
+        assertThat(assertAccounted("big.retry", 379)).allMatch(r -> r.get("outcome").equals("created"));
         assertThat(sim.records()).extracting(r -> r.get("deviceDisplayName").asText())
                 .hasSize(400).doesNotHaveDuplicates();
     }
 
     @Test
     void aStopWhileARecordIsBeingRetriedStartsNoFurtherAttempt() throws Exception {
-        // every attempt is throttled with a 4 s Retry-After: left alone, the record would make all 3 attempts
-        sim.faults().add("POST", "PC-0001", 429, "4", 5);
+        // every attempt at record 1 is throttled: left alone, the record would make all its attempts
+        sim.faults().add("POST", "PC-0001", 429, "0", 5);
+        RequestHold first = sim.hold("PC-0001");
         drop("big.csv", bigCsv(50));
         AtomicReference<Main> main = new AtomicReference<>();
         AtomicInteger exit = new AtomicInteger(-1);
         Thread app = startOnce(main, exit);
-        waitFor(() -> sim.seen().size() >= 1, 20_000);
-        main.get().completed();
-        app.join(20_000);
+        first.awaitArrival(WAIT);
+        stop(main); // the answer to attempt 1 (429) comes only once the run is stopping
+        first.release();
+        app.join(WAIT.toMillis());
         assertThat(app.isAlive()).isFalse();
         assertThat(exit.get()).isEqualTo(2);
 
@@ -197,24 +199,33 @@ class ModesEndToEndTest extends EndToEndSupport {
         assertThat(rows.get(0).get("outcome")).isEqualTo("retry");
         assertThat(rows.get(0).get("httpStatus")).isEqualTo("429");
         assertThat(rows.get(0).get("message")).contains("the run was stopping").contains("TooManyRequests");
-        // the stop lands either before the retry is decided (1 attempt) or during its wait, after which the
-        // attempt already promised is made (2); never a third
-        int attempts = Integer.parseInt(rows.get(0).get("attempts"));
-        assertThat(attempts).isBetween(1, 2);
-        assertThat(sim.seen()).hasSize(attempts);
+        assertThat(rows.get(0).get("attempts")).isEqualTo("1");
+        assertThat(sim.seen()).hasSize(1);
         assertThat(rows.subList(1, 50)).allMatch(r -> r.get("outcome").equals("retry")
                 && r.get("message").contains("the run was stopped before this record"));
         assertThat(sim.records()).isEmpty();
     }
 
-    private static void waitFor(java.util.function.BooleanSupplier condition, long millis) throws InterruptedException {
-        long end = System.currentTimeMillis() + millis;
-        while (!condition.getAsBoolean()) {
-            if (System.currentTimeMillis() > end) {
-                throw new AssertionError("condition not met within " + millis + " ms");
-            }
-            Thread.sleep(50);
+    @Test
+    void sigtermMidFileEndsTheProcessWithEveryRecordAccountedFor() throws Exception {
+        drop("big.csv", bigCsv(100));
+        RequestHold inFlight = sim.hold("PC-0011");
+        Path log = work.resolve("sigterm.log");
+        Process p = start(environmentFor(sim), log, "--once");
+        try {
+            inFlight.awaitArrival(WAIT);
+            p.destroy(); // SIGTERM, as a service stop sends
+            await().atMost(WAIT).until(() -> Files.readString(log).contains("is shutting down"));
+            inFlight.release();
+            assertThat(p.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+        } finally {
+            p.destroyForcibly();
         }
+        List<Map<String, String>> rows = assertAccounted("big", 100);
+        assertThat(rows.subList(0, 11)).allMatch(r -> r.get("outcome").equals("created"));
+        assertThat(rows.subList(11, 100)).allMatch(r -> r.get("outcome").equals("retry"));
+        assertThat(sim.records()).hasSize(11);
+        assertThat(out.resolve("processed/big.csv")).exists();
     }
 
     @Test
