@@ -138,7 +138,13 @@ public abstract class RouteTestSupport extends CamelMainTestSupport {
         if (!realInbox()) {
             AdviceWith.adviceWith(context, "inbox", route -> route.replaceFromWith("direct:inbox"));
         }
+        advise();
         context.start();
+    }
+
+    /** Where a test class changes routes before they start ({@link AdviceWith}): mocks at a boundary, a fault. */
+    protected void advise() throws Exception {
+        // nothing by default
     }
 
     @AfterEach
