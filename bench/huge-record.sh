@@ -3,15 +3,9 @@
 # line and one CSV cell of SIZE_MB each, between ordinary records, the loader with a small fixed heap.
 #   bench/huge-record.sh [SIZE_MB] [HEAP]      defaults: 300 MB records, -Xmx64m
 # Prints: outcomes per file, wall time, the loader's peak RSS. Not part of the test suite.
-set -euo pipefail
-cd "$(dirname "$0")/.."
 size_mb=${1:-300}
 heap=${2:-64m}
-
-[ -f target/remote-action-audit-etl.jar ] || mvn -B -q package -DskipTests
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-mkdir -p "$work/inbox"
+. "$(dirname "$0")/common.sh"
 
 ok='{"action":"wipe","deviceDisplayName":"%s","requestDateTime":"2025-01-15T10:00:00Z"}\n'
 { printf "$ok" L-1; printf '{"action":"wipe","deviceDisplayName":"'; head -c "$((size_mb * 1024 * 1024))" /dev/zero | tr '\0' x
@@ -21,18 +15,11 @@ ok='{"action":"wipe","deviceDisplayName":"%s","requestDateTime":"2025-01-15T10:0
   printf '",2025-01-15T10:00:00Z\nwipe,C-3,2025-01-15T10:00:00Z\n'; } > "$work/inbox/rows.csv"
 echo "input: lines.jsonl $(du -h "$work/inbox/lines.jsonl" | cut -f1), rows.csv $(du -h "$work/inbox/rows.csv" | cut -f1)"
 
-start=$(date +%s.%N)
-set +e
-/usr/bin/time -f "%M" -o "$work/rss" java -Xmx"$heap" -jar target/remote-action-audit-etl.jar --once \
-  --inbox "$work/inbox" --out "$work/out" > "$work/log" 2>&1
-code=$?
-set -e
-end=$(date +%s.%N)
+run_loader "$heap"
 grep -q OutOfMemoryError "$work/log" && { echo "OutOfMemoryError:"; tail -20 "$work/log"; exit 1; }
 printf 'loader heap: -Xmx%s, exit code %d (2: the huge records are invalid, as they should be)\n' "$heap" "$code"
 for f in lines rows; do
   printf '%s: %s\n' "$f" "$(tail -n +2 "$work/out/results/$f.results.csv" | cut -d, -f1,2 | tr '\n' ' ')"
 done
 printf 'rejected files (the huge records, byte for byte): %s\n' "$(du -ch "$work"/out/rejected/* | tail -1 | cut -f1)"
-printf 'wall time: %.1f s (JVM start and first poll included)\nloader peak RSS: %d MB\n' \
-  "$(echo "$end - $start" | bc -l)" "$(( $(tail -1 "$work/rss") / 1024 ))"
+printf 'wall time: %.1f s (JVM start and first poll included)\nloader peak RSS: %d MB\n' "$secs" "$rss_mb"

@@ -4,22 +4,10 @@
 #   bench/large-file.sh [RECORDS] [HEAP]      defaults: 100000 records, -Xmx64m
 # The simulator runs in its own JVM so its record store does not count against the loader's heap.
 # Prints: records, outcomes, wall time, records/s, the loader's peak RSS. Not part of the test suite.
-set -euo pipefail
-cd "$(dirname "$0")/.."
 records=${1:-100000}
 heap=${2:-64m}
-
-[ -f target/remote-action-audit-etl.jar ] || mvn -B -q package -DskipTests
-work=$(mktemp -d)
-sim_pid=
-cleanup() { [ -n "$sim_pid" ] && kill "$sim_pid" 2>/dev/null; rm -rf "$work"; }
-trap cleanup EXIT
-mkdir -p "$work/inbox"
-
-java -cp target/remote-action-audit-etl.jar io.github.raaetl.simulator.GraphSimulator > "$work/sim.env" 2>"$work/sim.log" &
-sim_pid=$!
-for _ in $(seq 1 100); do grep -q GRAPH_CLIENT_SECRET "$work/sim.env" 2>/dev/null && break; sleep 0.1; done
-set -a; . "$work/sim.env"; set +a
+. "$(dirname "$0")/common.sh"
+start_simulator
 
 awk -v n="$records" 'BEGIN {
   print "Device name,Action,Status,Initiated by,Date/time,Device ID,Category,Details";
@@ -31,19 +19,12 @@ awk -v n="$records" 'BEGIN {
 }' > "$work/inbox/bench.csv"
 echo "input: $records records, $(du -h "$work/inbox/bench.csv" | cut -f1)"
 
-start=$(date +%s.%N)
-set +e
-/usr/bin/time -f "%M" -o "$work/rss" java -Xmx"$heap" -jar target/remote-action-audit-etl.jar --once \
-  --inbox "$work/inbox" --out "$work/out" > "$work/log" 2>&1
-code=$?
-set -e
-end=$(date +%s.%N)
+run_loader "$heap"
 if [ "$code" -ne 0 ]; then
   echo "run failed with exit code $code:"; tail -20 "$work/log"; exit 1
 fi
 rows=$(($(wc -l < "$work/out/results/bench.results.csv") - 1))
 created=$(grep -c ',created,' "$work/out/results/bench.results.csv" || true)
-secs=$(echo "$end - $start" | bc -l)
 printf 'loader heap: -Xmx%s\nresults rows: %d (created: %d)\nwall time: %.1f s (JVM start and first poll included)\nthroughput: %.0f records/s end to end\nloader peak RSS: %d MB\n' \
-  "$heap" "$rows" "$created" "$secs" "$(echo "$rows / $secs" | bc -l)" "$(( $(cat "$work/rss") / 1024 ))"
+  "$heap" "$rows" "$created" "$secs" "$(echo "$rows / $secs" | bc -l)" "$rss_mb"
 grep "bench.csv: $records records" "$work/log" | sed 's/^.*\] //'

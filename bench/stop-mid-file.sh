@@ -4,23 +4,10 @@
 #   bench/stop-mid-file.sh [RECORDS] [SECONDS_BEFORE_STOP]      defaults: 10000 records, stop after 6 s
 # Prints: how long the stop took, the outcomes of the stopped run, and that the second run completes the load
 # with every record created exactly once. Not part of the test suite.
-set -euo pipefail
-cd "$(dirname "$0")/.."
 records=${1:-10000}
 wait_s=${2:-6}
-
-[ -f target/remote-action-audit-etl.jar ] || mvn -B -q package -DskipTests
-jar=$PWD/target/remote-action-audit-etl.jar
-work=$(mktemp -d)
-sim_pid=
-cleanup() { [ -n "$sim_pid" ] && kill "$sim_pid" 2>/dev/null; rm -rf "$work"; }
-trap cleanup EXIT
-mkdir -p "$work/inbox"
-
-java -cp "$jar" io.github.raaetl.simulator.GraphSimulator --latency-ms 5 > "$work/sim.env" 2>"$work/sim.log" &
-sim_pid=$!
-for _ in $(seq 1 100); do grep -q GRAPH_CLIENT_SECRET "$work/sim.env" 2>/dev/null && break; sleep 0.1; done
-set -a; . "$work/sim.env"; set +a
+. "$(dirname "$0")/common.sh"
+start_simulator --latency-ms 5
 
 awk -v n="$records" 'BEGIN { print "Device name,Action,Date/time";
   for (i = 1; i <= n; i++) printf "PC-%07d,Wipe,2025-01-15T10:00:00Z\n", i }' > "$work/inbox/big.csv"
