@@ -23,8 +23,8 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
 class ArchitectureTest {
 
     private static final String APP = "io.github.raaetl";
-    private static final List<String> ROOMS = List.of("support", "input", "mapping", "graph", "outcome", "camel",
-            "simulator");
+    private static final List<String> ROOMS = List.of("support", "input", "mapping", "graph", "ledger", "outcome",
+            "camel", "simulator");
     private static final JavaClasses CLASSES = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS).importPackages(APP);
 
@@ -34,8 +34,9 @@ class ArchitectureTest {
             "input     | support",
             "mapping   | input support",
             "graph     | mapping support",
+            "ledger    | mapping support",
             "outcome   | input support",
-            "camel     | input mapping graph outcome support",
+            "camel     | input mapping graph ledger outcome support",
             "simulator | graph mapping support"})
     void eachRoomUsesOnlyTheRoomsTheDataPathHandsIt(String room, String allowed) {
         Set<String> may = allowed == null ? Set.of() : Set.of(allowed.trim().split("\\s+"));
