@@ -86,15 +86,9 @@ class CompletenessRouteTest extends RouteTestSupport {
     void anOutputThatCannotBeWrittenPartWayLeavesTheInputInTheInboxAndSaysWhy() throws Exception {
         drop("mixed.csv", "action,deviceDisplayName,requestDateTime\nwipe,PC-1,2025-01-15T10:00:00Z\n"
                 + "teleport,PC-2,2025-01-15T10:00:00Z\nwipe,PC-3,2025-01-15T10:00:00Z\n");
-        RequestHold first = sim.hold("PC-1");
-        Future<Integer> run = processInBackground("mixed.csv");
-        first.awaitArrival(WAIT);
         // rejected/ stops being usable while the first record is in flight (a full disk, a changed mount)
         Path rejected = out.resolve("rejected");
-        Files.delete(rejected);
-        Files.writeString(rejected, "not a folder any more");
-        first.release();
-        assertThat(run.get(WAIT.toSeconds(), TimeUnit.SECONDS)).isEqualTo(2);
+        assertThat(processWhileAFolderBreaks("mixed.csv", "PC-1", rejected)).isEqualTo(2);
 
         assertThat(Outputs.names(inbox)).as("the input stays where the next run finds it").containsExactly("mixed.csv");
         assertThat(Outputs.names(out.resolve("processed"))).isEmpty();
@@ -113,14 +107,8 @@ class CompletenessRouteTest extends RouteTestSupport {
     @Test
     void anInputThatCannotBeArchivedIsAnErrorOfItsFileAndStaysInTheInbox() throws Exception {
         drop("daily.csv", "action,deviceDisplayName,requestDateTime\nwipe,PC-1,2025-01-15T10:00:00Z\n");
-        RequestHold first = sim.hold("PC-1");
-        Future<Integer> run = processInBackground("daily.csv");
-        first.awaitArrival(WAIT);
         Path processed = out.resolve("processed");
-        Files.delete(processed);
-        Files.writeString(processed, "not a folder any more");
-        first.release();
-        assertThat(run.get(WAIT.toSeconds(), TimeUnit.SECONDS)).isEqualTo(2);
+        assertThat(processWhileAFolderBreaks("daily.csv", "PC-1", processed)).isEqualTo(2);
 
         assertThat(Outputs.names(inbox)).containsExactly("daily.csv");
         JsonNode summary = out.summary("daily");
@@ -128,5 +116,19 @@ class CompletenessRouteTest extends RouteTestSupport {
                 .contains("cannot write " + processed.resolve("daily.csv"));
         assertThat(summary.get("input").asText()).contains("left in the inbox");
         assertThat(out.assertAccounted("daily", 1).get(0).get("outcome")).isEqualTo("created");
+    }
+
+    /**
+     * Processes a file; while the request holding {@code heldRecord} is in flight, the output folder is replaced by a
+     * plain file, so every later write to it fails. @return the exit code
+     */
+    private int processWhileAFolderBreaks(String file, String heldRecord, Path folder) throws Exception {
+        RequestHold held = sim.hold(heldRecord);
+        Future<Integer> run = processInBackground(file);
+        held.awaitArrival(WAIT);
+        Files.delete(folder);
+        Files.writeString(folder, "not a folder any more");
+        held.release();
+        return run.get(WAIT.toSeconds(), TimeUnit.SECONDS);
     }
 }
