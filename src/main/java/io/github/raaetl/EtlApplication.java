@@ -24,6 +24,8 @@ public final class EtlApplication {
               --dry-run       map and validate only; write the would-be requests to <out>/dry-run/,
                               send nothing, leave input files in place (implies --once)
               --keep-input    do not move input files out of the inbox (for a read-only folder; implies --once)
+              --resend        send records the ledger knows as already created or updated once more
+                              (etl.ledger.skip-done=false): a second copy of each in Graph
               --inbox DIR     folder to read (etl.inbox, default: inbox)
               --out DIR       output root (etl.output, default: out)
               --help          this text
@@ -65,6 +67,7 @@ public final class EtlApplication {
                     props.put("etl.keep-input", "true");
                     props.put("etl.once", "true");
                 }
+                case "--resend" -> props.put("etl.ledger.skip-done", "false");
                 case "--inbox", "--out" -> {
                     if (i + 1 >= args.length) {
                         System.err.println("ERROR: " + a + " needs a folder\n" + USAGE);

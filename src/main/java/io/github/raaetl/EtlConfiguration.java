@@ -2,13 +2,16 @@ package io.github.raaetl;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.raaetl.camel.GraphSteps;
+import io.github.raaetl.camel.GraphReader;
 import io.github.raaetl.camel.InboxSteps;
+import io.github.raaetl.camel.LedgerSteps;
 import io.github.raaetl.camel.RecordSteps;
 import io.github.raaetl.camel.RetrySteps;
 import io.github.raaetl.camel.RunControl;
 import io.github.raaetl.graph.ClientCredentialsTokenProvider;
 import io.github.raaetl.graph.EmbeddedGraph;
 import io.github.raaetl.graph.GraphGate;
+import io.github.raaetl.graph.GraphLookup;
 import io.github.raaetl.graph.GraphRequests;
 import io.github.raaetl.graph.GraphResponses;
 import io.github.raaetl.graph.GraphTarget;
@@ -16,6 +19,9 @@ import io.github.raaetl.graph.MsalTokenProvider;
 import io.github.raaetl.graph.RetryPolicy;
 import io.github.raaetl.graph.TokenProvider;
 import io.github.raaetl.input.FileStability;
+import io.github.raaetl.ledger.LedgerGuard;
+import io.github.raaetl.ledger.LedgerOwner;
+import io.github.raaetl.ledger.RecordLedger;
 import io.github.raaetl.input.RecordReaders;
 import io.github.raaetl.mapping.ColumnResolver;
 import io.github.raaetl.mapping.DateTimes;
@@ -30,6 +36,7 @@ import io.github.raaetl.outcome.RunStats;
 import io.github.raaetl.support.Secrets;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
+import org.apache.camel.spi.IdempotentRepository;
 import org.apache.camel.spi.Registry;
 import org.apache.camel.support.processor.idempotent.MemoryIdempotentRepository;
 import org.apache.camel.support.service.ServiceSupport;
@@ -41,6 +48,9 @@ import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Wires every bean the routes use, from the checked {@link EtlSettings}. When no Graph target and no
@@ -93,9 +103,11 @@ public final class EtlConfiguration implements CamelConfiguration {
                 new DateTimes(s.timeZone(), s.dateTimeFormats()), json);
 
         TokenProvider tokens;
+        String tenant;
         if (s.useSimulator()) {
             EmbeddedGraph simulator = startSimulator(context, s);
             target = new GraphTarget(simulator.graphBaseUrl(), true);
+            tenant = simulator.tenantId();
             Secrets.register(simulator.clientSecret());
             tokens = new ClientCredentialsTokenProvider(simulator.loginUrl(), simulator.tenantId(), simulator.clientId(),
                     simulator.clientSecret(), simulator.origin() + "/.default", Duration.ofMillis(s.timeoutMillis()),
@@ -104,6 +116,7 @@ public final class EtlConfiguration implements CamelConfiguration {
                     + "Nothing will be sent to Microsoft Graph.", simulator.graphBaseUrl());
         } else {
             target = new GraphTarget(s.effectiveBaseUrl(), false);
+            tenant = s.tenantId();
             tokens = !s.token().isBlank() ? TokenProvider.fixed(s.token()) : clientCredentials(s, target, clock);
             LOG.info("Target: {}, authenticating with {}", target.describe(), tokens);
         }
@@ -116,20 +129,71 @@ public final class EtlConfiguration implements CamelConfiguration {
         RecordReaders readers = new RecordReaders(s.csvDelimiter(), s.maxRecordBytes(), new FileStability(
                 s.readLockMinAgeMillis(), s.readLockCheckIntervalMillis(), s.readLockTimeoutMillis()));
         InputArchive archive = new InputArchive(dirs, s.keepInput(), s.doneFile(), target.describe(), clock);
-        registry.bind("inboxSteps", new InboxSteps(readers, columns, dirs, archive, target.describe(), target.simulator(),
-                s.dryRun(), stats, json, clock));
         // the files already taken in this run (see the inbox route); sized for a migration folder, not the default 1000
-        registry.bind("inboxSeen", MemoryIdempotentRepository.memoryIdempotentRepository(INBOX_MEMORY));
-        registry.bind("recordSteps", new RecordSteps(mapper, requests, json));
+        IdempotentRepository inboxSeen = MemoryIdempotentRepository.memoryIdempotentRepository(INBOX_MEMORY);
+        registry.bind("inboxSeen", inboxSeen);
+        RecordLedger ledger = s.ledgerEnabled() && !s.dryRun() ? openLedger(context, s, clock) : null;
+        registry.bind("inboxSteps", new InboxSteps(readers, columns, dirs, archive, target.describe(), target.simulator(),
+                s.dryRun(), stats, json, clock, ledger, inboxSeen));
+        LedgerSteps ledgerSteps = new LedgerSteps(ledger == null ? null
+                : new LedgerGuard(ledger, target.baseUrl() + "|" + tenant, s.ledgerSkipDone(), clock), clock);
+        registry.bind("ledgerSteps", ledgerSteps);
+        registry.bind("recordSteps", new RecordSteps(mapper, requests, json, ledgerSteps));
         // one for the run: whether Graph answers at all is not a question each record should ask on its own
         GraphGate gate = new GraphGate(s.maxAttempts(), Duration.ofMillis(s.giveUpAfterMillis()),
                 Duration.ofMillis(s.retryMaxDelayMillis()), clock);
-        registry.bind("graphSteps", new GraphSteps(requests, new GraphResponses(json, clock), tokens, gate));
+        GraphResponses responses = new GraphResponses(json, clock);
+        GraphLookup lookup = new GraphLookup(target, new GraphReader(context.createProducerTemplate(), requests, tokens),
+                json, responses, GraphLookup.Mode.of(s.reconcile()), clock);
+        registry.bind("graphSteps", new GraphSteps(requests, responses, tokens, gate, lookup, clock));
         registry.bind("retrySteps", new RetrySteps(new RetryPolicy(s.maxAttempts(), s.retryBaseDelayMillis(),
                 s.retryMaxDelayMillis()), gate, s.retryMaxDelayMillis()));
         registry.bind("runControl", new RunControl(s.once(), stop));
         LOG.info("Inbox {} -> outputs under {}{}{}", s.inbox().toAbsolutePath(), s.output().toAbsolutePath(),
                 s.once() ? " (--once)" : " (watching)", s.dryRun() ? " (--dry-run: nothing is sent)" : "");
+    }
+
+    /**
+     * Opens the ledger (refusing to start beside another loader on an embedded one), forgets entries past their
+     * retention, says what an interrupted run left, and keeps this loader's lease renewed until Camel stops, when
+     * the ledger is closed after the routes.
+     */
+    private static RecordLedger openLedger(CamelContext context, EtlSettings s, Clock clock) throws Exception {
+        String url = s.effectiveLedgerUrl();
+        RecordLedger ledger;
+        try {
+            ledger = RecordLedger.open(url, s.ledgerUser(), s.ledgerPassword(), LedgerOwner.current(),
+                    Duration.ofSeconds(s.ledgerLeaseSeconds()), clock);
+        } catch (IllegalStateException e) {
+            throw new EtlSettings.InvalidSettingException("etl.ledger: " + e.getMessage());
+        }
+        int purged = ledger.purgeOlderThan(clock.instant().minus(Duration.ofDays(s.ledgerRetentionDays())));
+        int sending = ledger.sending().size();
+        LOG.info("Record ledger: {} ({} entries{}{})", RecordLedger.withoutCredentials(url), ledger.size(),
+                purged > 0 ? ", " + purged + " past etl.ledger.retention-days forgotten" : "",
+                sending > 0 ? ", " + sending + " left mid-request by an interrupted run: each is looked up in Graph "
+                        + "before it is sent again" : "");
+        ScheduledExecutorService heartbeat = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "ledger-lease");
+            t.setDaemon(true);
+            return t;
+        });
+        long every = Math.max(1, s.ledgerLeaseSeconds() * 1000L / 3);
+        heartbeat.scheduleWithFixedDelay(() -> {
+            try {
+                ledger.renewLease();
+            } catch (RuntimeException e) {
+                LOG.error("the record ledger's lease could not be renewed: {}", e.getMessage());
+            }
+        }, every, every, TimeUnit.MILLISECONDS);
+        context.addService(new ServiceSupport() {
+            @Override
+            protected void doStop() {
+                heartbeat.shutdownNow();
+                ledger.close();
+            }
+        }, true, true);
+        return ledger;
     }
 
     /**
@@ -173,7 +237,8 @@ public final class EtlConfiguration implements CamelConfiguration {
 
     private static EmbeddedGraph startSimulator(CamelContext context, EtlSettings s) throws Exception {
         EmbeddedGraph simulator = EmbeddedGraph.start(new EmbeddedGraph.Options(s.simulatorLatencyMillis(),
-                s.simulatorThrottlePercent(), s.simulatorErrorPercent(), s.simulatorRetryAfterSeconds()));
+                s.simulatorThrottlePercent(), s.simulatorErrorPercent(), s.simulatorRetryAfterSeconds(),
+                s.simulatorLostAnswerPercent()));
         // stop the simulator with Camel, after the routes
         context.addService(new ServiceSupport() {
             @Override

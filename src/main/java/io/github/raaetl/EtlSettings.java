@@ -24,8 +24,10 @@ public record EtlSettings(
         ZoneId timeZone, List<String> dateTimeFormats,
         String baseUrl, String loginUrl, String tenantId, String clientId, String clientSecret, String token,
         int maxAttempts, long retryBaseDelayMillis, long retryMaxDelayMillis, long timeoutMillis, long giveUpAfterMillis,
+        boolean ledgerEnabled, String ledgerUrl, String ledgerUser, String ledgerPassword, boolean ledgerSkipDone,
+        int ledgerRetentionDays, int ledgerLeaseSeconds, String reconcile,
         long simulatorLatencyMillis, int simulatorThrottlePercent, int simulatorErrorPercent,
-        double simulatorRetryAfterSeconds) {
+        double simulatorRetryAfterSeconds, int simulatorLostAnswerPercent) {
 
     public static final String DEFAULT_BASE_URL = "https://graph.microsoft.com/beta";
 
@@ -69,11 +71,21 @@ public record EtlSettings(
                 r.integer("graph.retry-max-delay-ms", 0),
                 r.integer("graph.timeout-ms", 1),
                 r.integer("graph.give-up-after-ms", 0),
+                r.bool("etl.ledger.enabled"),
+                r.text("etl.ledger.url"),
+                r.text("etl.ledger.user"),
+                r.text("etl.ledger.password"),
+                r.bool("etl.ledger.skip-done"),
+                r.integer("etl.ledger.retention-days", 1),
+                r.integer("etl.ledger.lease-seconds", 5),
+                reconcile(r.text("etl.reconcile")),
                 r.integer("simulator.latency-ms", 0),
                 r.integer("simulator.throttle-percent", 0),
                 r.integer("simulator.error-percent", 0),
-                r.decimal("simulator.retry-after-seconds", 0));
+                r.decimal("simulator.retry-after-seconds", 0),
+                r.integer("simulator.lost-answer-percent", 0));
         Secrets.register(s.clientSecret());
+        Secrets.register(s.ledgerPassword());
         Secrets.register(s.token());
         s.check();
         return s;
@@ -89,6 +101,12 @@ public record EtlSettings(
     }
 
     private void check() {
+        if (ledgerEnabled && !ledgerUrl.isBlank() && !ledgerUrl.startsWith("jdbc:sqlite:")
+                && !ledgerUrl.startsWith("jdbc:postgresql:")) {
+            throw new InvalidSettingException("etl.ledger.url must be a jdbc:postgresql://… URL (or jdbc:sqlite:FILE, or "
+                    + "empty for the embedded ledger under etl.output), got '"
+                    + io.github.raaetl.ledger.RecordLedger.withoutCredentials(ledgerUrl) + "'");
+        }
         if (useSimulator() || dryRun) {
             return;
         }
@@ -115,6 +133,25 @@ public record EtlSettings(
         if (!url.startsWith("https://") && !url.startsWith("http://")) {
             throw new InvalidSettingException("graph.base-url must be an http(s) URL, got '" + url + "'");
         }
+    }
+
+    /**
+     * The ledger's JDBC URL: etl.ledger.url, or an embedded SQLite file under the output root
+     * ({@code <out>/ledger/ledger.db}).
+     */
+    public String effectiveLedgerUrl() {
+        if (!ledgerUrl.isBlank()) {
+            return ledgerUrl;
+        }
+        return "jdbc:sqlite:" + output.toAbsolutePath().normalize().resolve("ledger").resolve("ledger.db");
+    }
+
+    private static String reconcile(String text) {
+        String v = text.trim().toLowerCase(java.util.Locale.ROOT);
+        if (!List.of("filter", "scan", "resend").contains(v)) {
+            throw new InvalidSettingException("etl.reconcile must be filter, scan or resend, got '" + text + "'");
+        }
+        return v;
     }
 
     public String effectiveBaseUrl() {
@@ -254,6 +291,7 @@ public record EtlSettings(
     public String toString() {
         return "EtlSettings[inbox=" + inbox + ", output=" + output + ", once=" + once + ", dryRun=" + dryRun
                 + ", baseUrl=" + effectiveBaseUrl() + ", tenantId=" + tenantId + ", clientId=" + clientId
-                + ", clientSecret=" + (clientSecret.isBlank() ? "" : "***") + ", token=" + (token.isBlank() ? "" : "***") + "]";
+                + ", clientSecret=" + (clientSecret.isBlank() ? "" : "***") + ", token=" + (token.isBlank() ? "" : "***")
+                + ", ledgerPassword=" + (ledgerPassword.isBlank() ? "" : "***") + "]";
     }
 }

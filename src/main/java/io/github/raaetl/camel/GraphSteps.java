@@ -2,6 +2,7 @@ package io.github.raaetl.camel;
 
 import io.github.raaetl.graph.Delivery;
 import io.github.raaetl.graph.GraphGate;
+import io.github.raaetl.graph.GraphLookup;
 import io.github.raaetl.graph.GraphRequest;
 import io.github.raaetl.graph.GraphRequests;
 import io.github.raaetl.graph.GraphResponses;
@@ -14,7 +15,9 @@ import io.github.raaetl.support.Text;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 
-import java.util.UUID;
+import java.net.ConnectException;
+import java.net.UnknownHostException;
+import java.time.Clock;
 
 /**
  * The graph-call route's steps around camel-http: build the request (fresh token and client-request-id on
@@ -28,12 +31,63 @@ public final class GraphSteps {
     private final GraphResponses responses;
     private final TokenProvider tokens;
     private final GraphGate gate;
+    private final GraphLookup lookup;
+    private final Clock clock;
 
-    public GraphSteps(GraphRequests requests, GraphResponses responses, TokenProvider tokens, GraphGate gate) {
+    public GraphSteps(GraphRequests requests, GraphResponses responses, TokenProvider tokens, GraphGate gate,
+                      GraphLookup lookup, Clock clock) {
         this.requests = requests;
         this.responses = responses;
         this.tokens = tokens;
         this.gate = gate;
+        this.lookup = lookup;
+        this.clock = clock;
+    }
+
+    /**
+     * Before a create is sent again after an answer was lost (or a loader died with it out): look it up in Graph.
+     * Found: the record is done with the id found, and nothing is sent ({@link Props#FOUND}). Absent: it is sent.
+     * No lookup possible: it is sent, flagged as a possible duplicate.
+     */
+    public void lookUp(Exchange exchange) {
+        Delivery d = exchange.getProperty(Props.DELIVERY, Delivery.class);
+        if (!d.lookUpFirst()) {
+            return;
+        }
+        if (d.attempts() == 0) {
+            String refusal = gate.refusal();
+            if (refusal != null) {
+                throw new GraphUnavailableException(refusal);
+            }
+        }
+        if (lookup.mode() == GraphLookup.Mode.RESEND) {
+            d.sentWithoutLookup("etl.reconcile=resend: no lookup is made");
+            return;
+        }
+        d.beginAttempt(d.nextClientRequestId(), null); // a lookup is a request of the record's, bounded like one
+        GraphLookup.Result r = lookup.find(d.mapped().payload(), d.mayHaveLandedAt());
+        if (r instanceof GraphLookup.Found f) {
+            gate.answered();
+            d.answered(new GraphVerdict(GraphVerdict.Kind.SUCCESS, f.status(), f.id(), f.requestId(), null,
+                    "reconciled: an earlier request's answer was lost, and Graph has the record (" + f.how()
+                            + "); not sent again"));
+            exchange.setProperty(Props.FOUND, true);
+        } else if (r instanceof GraphLookup.Absent) {
+            gate.answered();
+            d.notInGraph();
+        } else if (r instanceof GraphLookup.CannotLookUp c) {
+            d.sentWithoutLookup(c.why());
+        } else if (r instanceof GraphLookup.Failed f) {
+            if (f.status() == 0) {
+                d.failed(f.message());
+                gate.noAnswer(f.message());
+                throw new TransientGraphException(null, f.message(), true);
+            }
+            gate.answered();
+            d.answered(new GraphVerdict(GraphVerdict.Kind.TRANSIENT, f.status(), null, f.requestId(),
+                    f.retryAfterMillis(), f.message()));
+            throw new TransientGraphException(f.retryAfterMillis(), f.message());
+        }
     }
 
     public void prepare(Exchange exchange) {
@@ -45,7 +99,7 @@ public final class GraphSteps {
             }
         }
         GraphRequest request = requests.requestFor(d.mapped());
-        String clientRequestId = UUID.randomUUID().toString();
+        String clientRequestId = d.nextClientRequestId();
         String token;
         try {
             token = tokens.token();
@@ -75,6 +129,9 @@ public final class GraphSteps {
         forgetCredentials(exchange.getMessage());
         String failure = "no response: " + (e == null ? "unknown" : e.getClass().getSimpleName() + ": " + Text.describe(e));
         d.failed(failure);
+        if (!neverLeft(e)) {
+            d.mayHaveLanded(clock.instant()); // reset or timed out after sending: Graph may have applied it
+        }
         gate.noAnswer(failure);
         throw new TransientGraphException(null, failure, true);
     }
@@ -90,6 +147,9 @@ public final class GraphSteps {
                 m.getHeader("Retry-After", String.class), m.getHeader("request-id", String.class),
                 m.getBody(String.class));
         d.answered(v);
+        if (v.kind() == GraphVerdict.Kind.TRANSIENT && v.status() >= 500) {
+            d.mayHaveLanded(clock.instant()); // a 5xx may come after Graph applied the request
+        }
         switch (v.kind()) {
             case TRANSIENT -> throw new TransientGraphException(v.retryAfterMillis(), v.message());
             case UNAUTHORIZED -> {
@@ -103,6 +163,17 @@ public final class GraphSteps {
                 // success or permanent: final, the record route records it
             }
         }
+    }
+
+    /** The request cannot have reached Graph: no connection was made, so resending it cannot duplicate it. */
+    private static boolean neverLeft(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof ConnectException || t instanceof UnknownHostException
+                    || t instanceof org.apache.hc.client5.http.ConnectTimeoutException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The request's bearer token has no business in the message once the call is over (a DEBUG log of it, say). */

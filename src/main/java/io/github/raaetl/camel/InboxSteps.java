@@ -7,6 +7,7 @@ import io.github.raaetl.input.RecordReader;
 import io.github.raaetl.input.RecordReaders;
 import io.github.raaetl.input.SourceLayout;
 import io.github.raaetl.input.UnreadableFileException;
+import io.github.raaetl.ledger.RecordLedger;
 import io.github.raaetl.mapping.ColumnResolver;
 import io.github.raaetl.outcome.FileRun;
 import io.github.raaetl.outcome.FileSummary;
@@ -14,16 +15,22 @@ import io.github.raaetl.outcome.InputArchive;
 import io.github.raaetl.outcome.OutputDirs;
 import io.github.raaetl.outcome.OutputFailure;
 import io.github.raaetl.outcome.RunStats;
+import io.github.raaetl.support.FileNames;
 import io.github.raaetl.support.Text;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
+import org.apache.camel.spi.IdempotentRepository;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Clock;
 import java.util.Iterator;
+import java.util.UUID;
 
 /**
  * The inbox route's steps for one file: open it (or refuse it as a whole), stream its records to the
@@ -44,9 +51,18 @@ public final class InboxSteps {
     private final RunStats stats;
     private final ObjectMapper json;
     private final Clock clock;
+    private final RecordLedger ledger;
+    private final IdempotentRepository seen;
 
+    /**
+     * @param ledger where files are claimed (so two loaders never work on one, and a dead one's file is resumed);
+     *               null without a ledger
+     * @param seen   the inbox consumer's memory of files taken, from which a file left to another loader is dropped
+     *               so that it is looked at again
+     */
     public InboxSteps(RecordReaders readers, ColumnResolver columns, OutputDirs dirs, InputArchive archive, String target,
-                      boolean simulator, boolean dryRun, RunStats stats, ObjectMapper json, Clock clock) {
+                      boolean simulator, boolean dryRun, RunStats stats, ObjectMapper json, Clock clock,
+                      RecordLedger ledger, IdempotentRepository seen) {
         this.readers = readers;
         this.columns = columns;
         this.dirs = dirs;
@@ -57,12 +73,19 @@ public final class InboxSteps {
         this.stats = stats;
         this.json = json;
         this.clock = clock;
+        this.ledger = ledger;
+        this.seen = seen;
     }
 
     public void open(Exchange exchange) throws IOException, UnreadableFileException {
         Path file = input(exchange);
         String name = file.getFileName().toString();
         CamelContext context = exchange.getContext();
+        RecordLedger.FileClaim claim = claim(exchange, file, name);
+        if (claim != null && claim.held()) {
+            return;
+        }
+        dirs.removeUnfinished(FileNames.stem(name)); // .part files of a run that was killed: never published
         RecordReader reader = readers.open(file, () -> RunControl.stopping(context));
         try {
             SourceLayout layout = reader.layout();
@@ -72,13 +95,62 @@ public final class InboxSteps {
                     throw new UnreadableFileException(problem);
                 }
             }
-            exchange.setProperty(Props.FILE_RUN, new FileRun(name, reader, dirs, target, simulator, dryRun, json, clock));
+            FileRun run = new FileRun(name, reader, dirs, target, simulator, dryRun, json, clock);
+            if (claim != null && claim.resumed()) {
+                run.resumedAfterInterruption();
+                LOG.warn("{}: resuming it: a loader was interrupted part-way through it; the records it had done are "
+                        + "recognised in the ledger and not sent again", Text.escape(name));
+            }
+            exchange.setProperty(Props.FILE_RUN, run);
             LOG.info("{}: reading {}{}", Text.escape(name), layout.format(), layout.format() == InputFormat.CSV
                     ? " (delimiter '" + printable(layout.delimiter()) + "', " + layout.header().size() + " columns)"
                     : layout.jsonShape() != null ? " (" + layout.jsonShape().name().toLowerCase() + ")" : "");
         } catch (IOException | UnreadableFileException | RuntimeException e) {
             reader.close();
             throw e;
+        }
+    }
+
+    /**
+     * Claims the file in the ledger. When a live loader holds it, it is left alone ({@link Props#FILE_HELD}) and
+     * forgotten by this consumer, to be looked at again on a later poll (the holder may die).
+     */
+    private RecordLedger.FileClaim claim(Exchange exchange, Path file, String name) throws IOException {
+        if (ledger == null) {
+            return null;
+        }
+        String key = fileKey(file);
+        RecordLedger.FileClaim claim = ledger.claimFile(key, name, UUID.randomUUID().toString());
+        if (claim.held()) {
+            exchange.setProperty(Props.FILE_HELD, true);
+            String idempotentKey = exchange.getMessage().getHeader(Exchange.FILE_NAME, String.class) + "-"
+                    + exchange.getMessage().getHeader(Exchange.FILE_LENGTH, Long.class) + "-"
+                    + exchange.getMessage().getHeader(Exchange.FILE_LAST_MODIFIED, Long.class);
+            seen.remove(idempotentKey);
+            LOG.info("{}: left alone: another loader is working on it ({})", Text.escape(name), claim.heldBy());
+            return claim;
+        }
+        exchange.setProperty(Props.FILE_KEY, key);
+        exchange.setProperty(Props.FILE_LEDGER_RUN, claim.run());
+        return claim;
+    }
+
+    /** What the ledger knows a file by: its name, size and modification time (a changed file is a new one). */
+    private static String fileKey(Path file) throws IOException {
+        BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        return file.getFileName() + "|" + a.size() + "|" + a.lastModifiedTime().toMillis();
+    }
+
+    /** The file is done with, whichever way: another loader (or a later run) may take it again. */
+    private void releaseClaim(Exchange exchange) {
+        String key = exchange.getProperty(Props.FILE_KEY, String.class);
+        if (ledger != null && key != null) {
+            exchange.removeProperty(Props.FILE_KEY);
+            try {
+                ledger.releaseFile(key);
+            } catch (RuntimeException e) {
+                LOG.error("{}: the ledger could not release the file's claim: {}", Text.escape(key), Text.describe(e));
+            }
         }
     }
 
@@ -104,6 +176,9 @@ public final class InboxSteps {
         Path input = input(exchange);
         String name = Text.escape(input.getFileName().toString());
         FileRun run = exchange.getProperty(Props.FILE_RUN, FileRun.class);
+        if (run == null) {
+            releaseClaim(exchange);
+        }
         if (run == null && e instanceof OutputFailure) {
             stats.addUnreadable();
             LOG.error("{}: not processed, it stays in the inbox for the next run: {}", name, e.getMessage());
@@ -144,6 +219,7 @@ public final class InboxSteps {
             }
         }
         s = run.publishSummary(s);
+        releaseClaim(exchange);
         alarm |= !s.outputsWritten();
         stats.add(s);
         if (s.failure() == null) {

@@ -14,4 +14,15 @@ public final class Props {
     public static final String RECORD = "etlRecord";
     /** The {@link io.github.raaetl.graph.Delivery} of the record being delivered. */
     public static final String DELIVERY = "etlDelivery";
+    /** True when a lookup found the record in Graph: nothing is sent. */
+    public static final String FOUND = "etlFound";
+    /** The record's fingerprint, when the ledger admitted it for sending (its claim is to be settled). */
+    public static final String FINGERPRINT = "etlFingerprint";
+    /** True when the ledger decided the record's result without sending it (already done, or busy elsewhere). */
+    public static final String SETTLED = "etlSettled";
+    /** The ledger's run id for the file being processed, and its key. */
+    public static final String FILE_LEDGER_RUN = "etlFileLedgerRun";
+    public static final String FILE_KEY = "etlFileKey";
+    /** True when another live loader holds the file: it is left alone. */
+    public static final String FILE_HELD = "etlFileHeld";
 }

@@ -13,6 +13,7 @@ import io.github.raaetl.mapping.Operation;
 import io.github.raaetl.mapping.RecordMapper;
 import io.github.raaetl.outcome.FileRun;
 import io.github.raaetl.outcome.Outcome;
+import io.github.raaetl.outcome.Provenance;
 import io.github.raaetl.outcome.RecordResult;
 import io.github.raaetl.support.Text;
 import org.apache.camel.Exchange;
@@ -32,11 +33,13 @@ public final class RecordSteps {
     private final RecordMapper mapper;
     private final GraphRequests requests;
     private final ObjectMapper json;
+    private final LedgerSteps ledger;
 
-    public RecordSteps(RecordMapper mapper, GraphRequests requests, ObjectMapper json) {
+    public RecordSteps(RecordMapper mapper, GraphRequests requests, ObjectMapper json, LedgerSteps ledger) {
         this.mapper = mapper;
         this.requests = requests;
         this.json = json;
+        this.ledger = ledger;
     }
 
     public void map(Exchange exchange) {
@@ -84,7 +87,15 @@ public final class RecordSteps {
         if (v.kind() == GraphVerdict.Kind.SUCCESS) {
             Outcome outcome = d.mapped().operation() == Operation.CREATE ? Outcome.CREATED : Outcome.UPDATED;
             String message = (v.message() + note).strip();
-            complete(exchange, outcome, v.status(), v.id(), message.isEmpty() ? null : message, null);
+            Provenance provenance = Provenance.SENT;
+            if (Boolean.TRUE.equals(exchange.getProperty(Props.FOUND, Boolean.class))) {
+                provenance = Provenance.RECONCILED;
+            } else if (d.possibleDuplicate() != null) {
+                provenance = Provenance.POSSIBLE_DUPLICATE;
+                message = ("possible duplicate: sent again after an earlier request's answer was lost, without a "
+                        + "lookup (" + d.possibleDuplicate() + "); check Graph for a second copy. " + message).strip();
+            }
+            complete(exchange, outcome, v.status(), v.id(), message.isEmpty() ? null : message, null, provenance);
         } else {
             complete(exchange, Outcome.REJECTED, v.status(), null, v.message() + note, null);
         }
@@ -125,6 +136,11 @@ public final class RecordSteps {
 
     /** @param request the would-be request, for --dry-run only */
     private void complete(Exchange exchange, Outcome outcome, int status, String id, String message, JsonNode request) {
+        complete(exchange, outcome, status, id, message, request, Provenance.SENT);
+    }
+
+    private void complete(Exchange exchange, Outcome outcome, int status, String id, String message, JsonNode request,
+                          Provenance provenance) {
         InputRecord record = exchange.getProperty(Props.RECORD, InputRecord.class);
         if (record == null) {
             record = exchange.getMessage().getBody(InputRecord.class);
@@ -132,14 +148,12 @@ public final class RecordSteps {
         Delivery d = exchange.getProperty(Props.DELIVERY, Delivery.class);
         MappedRecord m = d == null ? null : d.mapped();
         GraphVerdict v = d == null ? null : d.verdict();
-        run(exchange).complete(record, result(record, outcome, status, id, d == null ? 0 : d.attempts(),
-                v == null ? null : v.requestId(), d == null ? null : d.clientRequestId(), message, m), request);
-    }
-
-    private static RecordResult result(InputRecord record, Outcome outcome, int status, String id, int attempts,
-                                       String requestId, String clientRequestId, String message, MappedRecord m) {
-        return new RecordResult(record.number(), outcome, status, id, attempts, requestId, clientRequestId, message,
-                m == null || m.operation() == null ? null : m.operation().label(), m == null ? null : m.sourceId());
+        RecordResult result = new RecordResult(record.number(), outcome, status, id, d == null ? 0 : d.attempts(),
+                v == null ? null : v.requestId(), d == null ? null : d.clientRequestId(), message,
+                m == null || m.operation() == null ? null : m.operation().label(), m == null ? null : m.sourceId(),
+                provenance);
+        // the ledger first: a results row never claims what the ledger does not hold
+        run(exchange).complete(record, ledger.settle(exchange, result), request);
     }
 
     private static long recordNumber(Exchange exchange) {

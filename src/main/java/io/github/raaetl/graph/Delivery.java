@@ -1,6 +1,10 @@
 package io.github.raaetl.graph;
 
 import io.github.raaetl.mapping.MappedRecord;
+import io.github.raaetl.mapping.Operation;
+
+import java.time.Instant;
+import java.util.UUID;
 
 /**
  * The state of one record's delivery across attempts: how many requests were made, the ids of the last one, the
@@ -16,6 +20,13 @@ public final class Delivery {
     private String token;
     private GraphVerdict verdict;
     private String lastFailure;
+    /** Some request of this record may have reached Graph without its answer coming back (a create: look it up). */
+    private boolean mayHaveLanded;
+    private Instant mayHaveLandedAt;
+    /** The client-request-id the ledger's claim recorded, for the first request. */
+    private String firstClientRequestId;
+    /** Why this record was sent again after a lost answer without a lookup, when it was. */
+    private String possibleDuplicate;
 
     public Delivery(MappedRecord mapped) {
         this.mapped = mapped;
@@ -23,6 +34,58 @@ public final class Delivery {
 
     public MappedRecord mapped() {
         return mapped;
+    }
+
+    /** The client-request-id for the next request: the one the ledger recorded for the first, a fresh one after. */
+    public synchronized String nextClientRequestId() {
+        if (attempts == 0 && firstClientRequestId != null) {
+            return firstClientRequestId;
+        }
+        return UUID.randomUUID().toString();
+    }
+
+    public synchronized void firstClientRequestId(String id) {
+        this.firstClientRequestId = id;
+    }
+
+    /**
+     * A request may have reached Graph without its answer coming back (or a loader died with it out): until a lookup
+     * says otherwise, a create is looked up before it is sent again.
+     */
+    public synchronized void mayHaveLanded(Instant at) {
+        if (!mayHaveLanded) {
+            mayHaveLanded = true;
+            mayHaveLandedAt = at;
+        }
+    }
+
+    public synchronized boolean mayHaveLanded() {
+        return mayHaveLanded;
+    }
+
+    public synchronized Instant mayHaveLandedAt() {
+        return mayHaveLandedAt;
+    }
+
+    /** A create that may be in Graph already: look it up before sending it. */
+    public synchronized boolean lookUpFirst() {
+        return mayHaveLanded && mapped.operation() == Operation.CREATE;
+    }
+
+    /** A lookup found nothing: what was sent before did not land, so sending is safe. */
+    public synchronized void notInGraph() {
+        mayHaveLanded = false;
+        mayHaveLandedAt = null;
+    }
+
+    /** Sent again after a lost answer with no lookup possible: it may now be in Graph twice. */
+    public synchronized void sentWithoutLookup(String why) {
+        mayHaveLanded = false;
+        possibleDuplicate = why;
+    }
+
+    public synchronized String possibleDuplicate() {
+        return possibleDuplicate;
     }
 
     public synchronized void beginAttempt(String clientRequestId, String token) {

@@ -11,8 +11,12 @@ import java.util.ServiceLoader;
  */
 public interface EmbeddedGraph extends AutoCloseable {
 
-    /** How the rehearsal behaves: latency per request, and the share of requests answered 429 or 503. */
-    record Options(long latencyMillis, int throttlePercent, int errorPercent, double retryAfterSeconds) {
+    /**
+     * How the rehearsal behaves: latency per request, the share of requests answered 429 or 503, and the share of
+     * creates stored and then answered with a dropped connection (an answer lost).
+     */
+    record Options(long latencyMillis, int throttlePercent, int errorPercent, double retryAfterSeconds,
+                   int lostAnswerPercent) {
     }
 
     /** Starts an embedded Graph. */

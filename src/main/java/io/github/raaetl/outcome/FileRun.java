@@ -59,7 +59,10 @@ public final class FileRun {
     private final Clock clock;
     private final Instant started;
 
-    private final Map<Outcome, Long> counts = new EnumMap<>(Outcome.class);
+    private final Map<String, Long> counts = new LinkedHashMap<>();
+    private final Map<Provenance, Long> provenances = new EnumMap<>(Provenance.class);
+    /** The file is resumed after an interrupted run (its records done then are recalled from the ledger). */
+    private boolean resumed;
     private final Set<String> unknown = new LinkedHashSet<>();
     private final TreeMap<Long, Finished> pending = new TreeMap<>();
     /** Records read and not yet given a result; bounded by how many are delivered at once. */
@@ -210,7 +213,8 @@ public final class FileRun {
 
     private void write(Finished f) {
         RecordResult r = f.result();
-        counts.merge(r.outcome(), 1L, Long::sum);
+        counts.merge(r.tally(), 1L, Long::sum);
+        provenances.merge(r.provenance(), 1L, Long::sum);
         if (!broken.contains(resultsFile.part())) {
             guarded(resultsFile.part(), () -> results.printRecord(r.row()));
         }
@@ -313,9 +317,25 @@ public final class FileRun {
             publish(requestsFile, requests == null ? null : requests::close, outputs);
         }
         Map<String, Long> perOutcome = new LinkedHashMap<>();
-        for (Outcome o : dryRun ? List.of(Outcome.VALID, Outcome.INVALID)
-                : List.of(Outcome.CREATED, Outcome.UPDATED, Outcome.INVALID, Outcome.REJECTED, Outcome.RETRY)) {
-            perOutcome.put(o.label(), counts.getOrDefault(o, 0L));
+        for (String o : dryRun ? List.of(Outcome.VALID.label(), Outcome.INVALID.label())
+                : List.of(Outcome.CREATED.label(), Outcome.UPDATED.label(), Provenance.ALREADY_DONE.counter(),
+                Outcome.INVALID.label(), Outcome.REJECTED.label(), Outcome.RETRY.label())) {
+            perOutcome.put(o, counts.getOrDefault(o, 0L));
+        }
+        Map<String, Long> ledger = new LinkedHashMap<>();
+        for (Provenance p : List.of(Provenance.RECALLED, Provenance.RECONCILED, Provenance.POSSIBLE_DUPLICATE)) {
+            long n = provenances.getOrDefault(p, 0L);
+            if (n > 0 || (p == Provenance.RECALLED && resumed)) {
+                ledger.put(p.counter(), n);
+            }
+        }
+        if (resumed) {
+            notes.add(0, "resumed after an interrupted run: " + ledger.get(Provenance.RECALLED.counter())
+                    + " record(s) had been done before it stopped and were not sent again");
+        }
+        if (provenances.getOrDefault(Provenance.POSSIBLE_DUPLICATE, 0L) > 0) {
+            notes.add(provenances.get(Provenance.POSSIBLE_DUPLICATE) + " record(s) were sent again after an answer "
+                    + "was lost, without a lookup: each may now be in Graph twice (see their results message)");
         }
         long accounted = counts.values().stream().mapToLong(Long::longValue).sum();
         if (accounted != read) {
@@ -329,7 +349,12 @@ public final class FileRun {
         long millis = clock.millis() - started.toEpochMilli();
         return new FileSummary(fileName, reader.layout().format().name(), target, simulator, dryRun, read, perOutcome,
                 millis, problem, outputFailure == null, List.copyOf(unknown), List.copyOf(notes), List.copyOf(outputs),
-                notSent, appended, null);
+                notSent, appended, resumed, ledger, null);
+    }
+
+    /** The file is being resumed after an interrupted run: the summary says so, with how much was done before. */
+    public synchronized void resumedAfterInterruption() {
+        resumed = true;
     }
 
     /**

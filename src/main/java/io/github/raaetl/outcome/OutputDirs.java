@@ -65,6 +65,27 @@ public record OutputDirs(Path root) {
         }
     }
 
+    /**
+     * Removes the unfinished outputs ({@code .NAME.part}) a killed run left for an input of this base name; the input
+     * is processed again (or resumed), and its outputs written afresh.
+     */
+    public void removeUnfinished(String baseName) throws IOException {
+        for (Path dir : List.of(results(), retries(), rejected(), dryRun())) {
+            if (!Files.isDirectory(dir)) {
+                continue;
+            }
+            try (var parts = Files.newDirectoryStream(dir, "." + globSafe(baseName) + ".*.part")) {
+                for (Path p : parts) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        }
+    }
+
+    private static String globSafe(String s) {
+        return s.replaceAll("([*?\\[\\]{}\\\\])", "\\\\$1");
+    }
+
     @Override
     public String toString() {
         return Text.escape(root.toString());

@@ -13,9 +13,22 @@ package io.github.raaetl.outcome;
  * @param message         why, for anything but a clean success
  * @param operation       create or update, when known
  * @param sourceId        the id the record carried from a source tenant, for traceability
+ * @param provenance      the ledger's part in it (already done, recalled after a crash, reconciled, possible duplicate)
  */
 public record RecordResult(long record, Outcome outcome, int httpStatus, String id, int attempts, String requestId,
-                           String clientRequestId, String message, String operation, String sourceId) {
+                           String clientRequestId, String message, String operation, String sourceId,
+                           Provenance provenance) {
+
+    public RecordResult(long record, Outcome outcome, int httpStatus, String id, int attempts, String requestId,
+                        String clientRequestId, String message, String operation, String sourceId) {
+        this(record, outcome, httpStatus, id, attempts, requestId, clientRequestId, message, operation, sourceId,
+                Provenance.SENT);
+    }
+
+    /** The key it is counted under in summaries: its outcome, except a record already done, counted apart. */
+    public String tally() {
+        return provenance == Provenance.ALREADY_DONE ? provenance.counter() : outcome.label();
+    }
 
     public static final String[] HEADER = {"record", "outcome", "httpStatus", "id", "attempts", "requestId",
             "clientRequestId", "message", "operation", "sourceId"};

@@ -12,9 +12,19 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class FaultPlan {
 
-    /** An injected answer. {@code retryAfter} is sent as the Retry-After header when not null. */
-    public record Fault(int status, String retryAfter) {
+    /**
+     * An injected answer. {@code retryAfter} is sent as the Retry-After header when not null. {@code afterCommit}: the
+     * request is carried out first (a create is stored) and then this answer given, or with status {@link #DROP} the
+     * connection dropped with no answer at all: the answer a loader must never take as "not done".
+     */
+    public record Fault(int status, String retryAfter, boolean afterCommit) {
+        public Fault(int status, String retryAfter) {
+            this(status, retryAfter, false);
+        }
     }
+
+    /** The status of a fault that drops the connection instead of answering. */
+    public static final int DROP = 0;
 
     private record Rule(String method, String bodyContains, Fault fault, AtomicInteger remaining) {
         boolean matches(String m, String body) {
@@ -27,6 +37,7 @@ public final class FaultPlan {
     private volatile int throttlePercent;
     private volatile int errorPercent;
     private volatile String retryAfter = "1";
+    private volatile int lostAnswerPercent;
 
     /**
      * Answers the next {@code times} requests (any method when null) whose body contains {@code bodyContains}
@@ -34,6 +45,21 @@ public final class FaultPlan {
      */
     public FaultPlan add(String method, String bodyContains, int status, String retryAfter, int times) {
         rules.add(new Rule(method, bodyContains, new Fault(status, retryAfter), new AtomicInteger(times)));
+        return this;
+    }
+
+    /**
+     * Carries out the next {@code times} requests (any method when null) whose body contains {@code bodyContains},
+     * then answers {@code status}, or drops the connection with {@link #DROP}: the request is applied, its answer lost.
+     */
+    public FaultPlan afterCommit(String method, String bodyContains, int status, int times) {
+        rules.add(new Rule(method, bodyContains, new Fault(status, null, true), new AtomicInteger(times)));
+        return this;
+    }
+
+    /** Of all creates, this share is stored and then answered with a dropped connection. */
+    public FaultPlan lostAnswers(int percent) {
+        this.lostAnswerPercent = percent;
         return this;
     }
 
@@ -52,6 +78,10 @@ public final class FaultPlan {
                     return rule.fault();
                 }
             }
+        }
+        if (lostAnswerPercent > 0 && "POST".equalsIgnoreCase(method)
+                && ThreadLocalRandom.current().nextInt(100) < lostAnswerPercent) {
+            return new Fault(DROP, null, true);
         }
         int roll = ThreadLocalRandom.current().nextInt(100);
         if (roll < throttlePercent) {

@@ -99,6 +99,7 @@ public final class GraphSimulator implements EmbeddedGraph {
     private final Deque<Seen> seen = new ArrayDeque<>();
     private volatile long latencyMillis;
     private volatile boolean patchNoContent;
+    private volatile boolean refuseFilter;
 
     /**
      * Runs the simulator on its own until killed, e.g. for a benchmark that must not share the loader's heap:
@@ -111,17 +112,19 @@ public final class GraphSimulator implements EmbeddedGraph {
         long latency = 0;
         int throttle = 0;
         int errors = 0;
+        int lost = 0;
         for (int i = 0; i + 1 < args.length; i += 2) {
             switch (args[i]) {
                 case "--port" -> port = Integer.parseInt(args[i + 1]);
                 case "--latency-ms" -> latency = Long.parseLong(args[i + 1]);
                 case "--throttle-percent" -> throttle = Integer.parseInt(args[i + 1]);
                 case "--error-percent" -> errors = Integer.parseInt(args[i + 1]);
+                case "--lost-answer-percent" -> lost = Integer.parseInt(args[i + 1]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
         GraphSimulator sim = new GraphSimulator(Options.defaults().withLatency(latency), EntitySchema.load(), port);
-        sim.faults().random(throttle, errors, "1");
+        sim.faults().random(throttle, errors, "1").lostAnswers(lost);
         sim.server.start();
         Runtime.getRuntime().addShutdownHook(new Thread(sim::close));
         System.out.println("GRAPH_BASE_URL=" + sim.graphBaseUrl());
@@ -217,6 +220,11 @@ public final class GraphSimulator implements EmbeddedGraph {
         patchNoContent = noContent;
     }
 
+    /** Answer any $filter with 400, as a tenant that does not support filtering this collection. */
+    public void refuseFilter(boolean refuse) {
+        refuseFilter = refuse;
+    }
+
     /** Accept this bearer token as well, as if configured statically (graph.token). */
     public void allowStaticToken(String token) {
         tokens.allowStatic(token);
@@ -285,8 +293,13 @@ public final class GraphSimulator implements EmbeddedGraph {
                 return;
             }
             Reply reply = graph(ex, method, path, body, clientRequestId);
-            remember(new Seen(method, path, reply.status(), clientRequestId,
+            remember(new Seen(method, path + (ex.getRequestURI().getRawQuery() == null ? ""
+                    : "?" + ex.getRequestURI().getRawQuery()), reply.status(), clientRequestId,
                     ex.getRequestHeaders().getFirst("Authorization"), ex.getRequestHeaders().getFirst("Prefer"), body));
+            if (reply.status() == FaultPlan.DROP) {
+                ex.getResponseBody(); // no answer: closing the exchange now drops the connection
+                return;
+            }
             send(ex, reply);
         } catch (RuntimeException e) {
             send(ex, Reply.error(500, "InternalServerError", "simulator failure: " + e, clientRequestId));
@@ -311,6 +324,14 @@ public final class GraphSimulator implements EmbeddedGraph {
             }
         }
         FaultPlan.Fault fault = faults.next(method, body);
+        if (fault != null && fault.afterCommit()) {
+            Reply done = route(ex, method, path, body, clientRequestId);
+            if (done.status() >= 300 || fault.status() == FaultPlan.DROP) {
+                return done.status() >= 300 ? done : new Reply(FaultPlan.DROP, null, done.headers());
+            }
+            return Reply.error(fault.status(), fault.status() == 503 ? "ServiceUnavailable" : "InternalServerError",
+                    "Injected failure " + fault.status() + " (after the request was carried out)", clientRequestId);
+        }
         if (fault != null) {
             Reply r = fault.status() == 429
                     ? Reply.error(429, "TooManyRequests", "Please retry again later.", clientRequestId)
@@ -321,12 +342,14 @@ public final class GraphSimulator implements EmbeddedGraph {
             }
             return r;
         }
+        return route(ex, method, path, body, clientRequestId);
+    }
+
+    private Reply route(HttpExchange ex, String method, String path, String body, String clientRequestId) {
         if (path.equals(COLLECTION)) {
             return switch (method) {
                 case "POST" -> create(body, clientRequestId);
-                case "GET" -> Reply.of(200, ODataQuery.page(json, store.all(), graphBaseUrl() + COLLECTION_PATH,
-                        graphBaseUrl() + "/$metadata#deviceManagement/remoteActionAudits",
-                        ex.getRequestURI().getRawQuery()), clientRequestId);
+                case "GET" -> list(ex.getRequestURI().getRawQuery(), clientRequestId);
                 default -> Reply.error(405, "BadRequest", "Method " + method + " is not allowed on the collection",
                         clientRequestId);
             };
@@ -342,6 +365,20 @@ public final class GraphSimulator implements EmbeddedGraph {
             };
         }
         return Reply.error(400, "BadRequest", "Resource not found for the segment '" + path + "'.", clientRequestId);
+    }
+
+    private Reply list(String rawQuery, String clientRequestId) {
+        if (refuseFilter && UrlEncoded.parse(rawQuery).containsKey("$filter")) {
+            return Reply.error(400, "BadRequest", "Query option '$filter' is not supported for this collection.",
+                    clientRequestId);
+        }
+        try {
+            return Reply.of(200, ODataQuery.page(json, store.matching(ODataQuery.filter(rawQuery)),
+                    graphBaseUrl() + COLLECTION_PATH, graphBaseUrl() + "/$metadata#deviceManagement/remoteActionAudits",
+                    rawQuery), clientRequestId);
+        } catch (ODataQuery.BadQuery e) {
+            return Reply.error(400, "BadRequest", e.getMessage(), clientRequestId);
+        }
     }
 
     private Reply create(String body, String clientRequestId) {

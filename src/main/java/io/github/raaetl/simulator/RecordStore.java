@@ -85,6 +85,11 @@ final class RecordStore {
         records.put(id, copy);
     }
 
+    /** Copies of the records a filter keeps, in creation order. */
+    synchronized List<ObjectNode> matching(java.util.function.Predicate<JsonNode> filter) {
+        return records.values().stream().filter(filter).map(ObjectNode::deepCopy).toList();
+    }
+
     synchronized List<ObjectNode> all() {
         return records.values().stream().map(ObjectNode::deepCopy).toList();
     }

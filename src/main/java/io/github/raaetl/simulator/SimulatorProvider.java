@@ -12,7 +12,7 @@ public final class SimulatorProvider implements EmbeddedGraph.Provider {
         GraphSimulator simulator = GraphSimulator.start(GraphSimulator.Options.defaults()
                 .withLatency(options.latencyMillis()));
         simulator.faults().random(options.throttlePercent(), options.errorPercent(),
-                String.valueOf(options.retryAfterSeconds()));
+                String.valueOf(options.retryAfterSeconds())).lostAnswers(options.lostAnswerPercent());
         return simulator;
     }
 }

@@ -243,13 +243,13 @@ class ModesEndToEndTest extends EndToEndSupport {
         JsonNode summary = json.readTree(out.resolve("results/device-actions.summary.json").toFile());
         assertThat(summary.get("simulator").asBoolean()).isTrue();
         assertThat(summary.get("target").asText()).contains("EMBEDDED GRAPH SIMULATOR");
-        assertThat(summary.get("counts").toString()).isEqualTo("{\"created\":6,\"updated\":0,\"invalid\":3,\"rejected\":0,\"retry\":0}");
+        assertThat(summary.get("counts").toString()).isEqualTo("{\"created\":6,\"updated\":0,\"alreadyDone\":0,\"invalid\":3,\"rejected\":0,\"retry\":0}");
         assertThat(json.readTree(out.resolve("results/tenant-export.summary.json").toFile()).get("counts").toString())
-                .isEqualTo("{\"created\":3,\"updated\":0,\"invalid\":1,\"rejected\":0,\"retry\":0}");
+                .isEqualTo("{\"created\":3,\"updated\":0,\"alreadyDone\":0,\"invalid\":1,\"rejected\":0,\"retry\":0}");
         assertThat(json.readTree(out.resolve("results/status-updates.summary.json").toFile()).get("counts").toString())
-                .isEqualTo("{\"created\":2,\"updated\":0,\"invalid\":0,\"rejected\":1,\"retry\":0}");
+                .isEqualTo("{\"created\":2,\"updated\":0,\"alreadyDone\":0,\"invalid\":0,\"rejected\":1,\"retry\":0}");
         assertThat(json.readTree(out.resolve("results/graph-create-example.summary.json").toFile()).get("counts").toString())
-                .isEqualTo("{\"created\":1,\"updated\":0,\"invalid\":0,\"rejected\":0,\"retry\":0}");
+                .isEqualTo("{\"created\":1,\"updated\":0,\"alreadyDone\":0,\"invalid\":0,\"rejected\":0,\"retry\":0}");
         assertAccounted("device-actions", 9);
         assertAccounted("tenant-export", 4);
         assertAccounted("status-updates", 3);

@@ -5,55 +5,74 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-/** The ledger on its embedded H2 file database: claims, outcomes, durability, retention, one loader per file. */
+/** The ledger on its embedded SQLite file: claims, outcomes, durability, retention, owners, files, one loader per file. */
 class RecordLedgerTest {
 
     @TempDir
     Path dir;
 
     private static final Instant T0 = Instant.parse("2026-11-20T02:14:09Z");
+    private static final Clock CLOCK = Clock.fixed(T0, ZoneOffset.UTC);
 
     private String url() {
-        return "jdbc:h2:file:" + dir.resolve("ledger") + ";FILE_LOCK=FILE";
+        return "jdbc:sqlite:" + dir.resolve("ledger.db");
+    }
+
+    private RecordLedger open(String owner) {
+        return RecordLedger.open(url(), "", "", new LedgerOwner(owner, "host-" + owner, 100), Duration.ofSeconds(60),
+                CLOCK);
+    }
+
+    private static RecordLedger.Claim claim(String file, long record) {
+        return new RecordLedger.Claim("crid-" + record, file, "run-1", record, T0);
+    }
+
+    private static RecordLedger.Answer answer(String id, int status) {
+        return new RecordLedger.Answer(id, status, 1, "crid", "req", null, T0.plusSeconds(1));
     }
 
     @Test
     void aClaimIsTheCallersOnceAndAnyLaterClaimSeesTheEntryInstead() {
-        try (RecordLedger ledger = RecordLedger.open(url(), "", "", "instance-a")) {
-            assertThat(ledger.claim("fp1", "target", "create", "crid-1", "actions.csv", 17, T0)).isEmpty();
-            LedgerEntry seen = ledger.claim("fp1", "target", "create", "crid-2", "again.csv", 3, T0).orElseThrow();
+        try (RecordLedger ledger = open("a")) {
+            assertThat(ledger.claim("fp1", "target", "create", claim("actions.csv", 17))).isEmpty();
+            LedgerEntry seen = ledger.claim("fp1", "target", "create", claim("again.csv", 3)).orElseThrow();
             assertThat(seen.state()).isEqualTo(LedgerState.SENDING);
-            assertThat(seen.clientRequestId()).isEqualTo("crid-1");
+            assertThat(seen.clientRequestId()).isEqualTo("crid-17");
             assertThat(seen.sourceFile()).isEqualTo("actions.csv");
             assertThat(seen.recordNumber()).isEqualTo(17L);
 
-            ledger.done("fp1", "graph-id-1", 201, "req-1", T0.plusSeconds(1));
+            ledger.done("fp1", answer("graph-id-1", 201));
             LedgerEntry done = ledger.find("fp1").orElseThrow();
             assertThat(done.state()).isEqualTo(LedgerState.DONE);
             assertThat(done.graphId()).isEqualTo("graph-id-1");
             assertThat(done.httpStatus()).isEqualTo(201);
+            assertThat(done.attempts()).isEqualTo(1);
+            assertThat(done.fileRun()).isEqualTo("run-1");
             assertThat(done.updatedAt()).isEqualTo(T0.plusSeconds(1));
         }
     }
 
     @Test
     void whatIsCommittedSurvivesTheProcessAndSendingEntriesAreFoundAfterwards() {
-        try (RecordLedger ledger = RecordLedger.open(url(), "", "", "instance-a")) {
-            ledger.claim("sent", "target", "create", "c1", "f.csv", 1, T0);
-            ledger.done("sent", "id-1", 201, "r1", T0);
-            ledger.claim("in-flight", "target", "create", "c2", "f.csv", 2, T0);
-            ledger.claim("refused", "target", "update", "c3", "f.csv", 3, T0);
-            ledger.rejected("refused", 404, "r3", "ResourceNotFound: no such id", T0);
+        try (RecordLedger ledger = open("a")) {
+            ledger.claim("sent", "target", "create", claim("f.csv", 1));
+            ledger.done("sent", answer("id-1", 201));
+            ledger.claim("in-flight", "target", "create", claim("f.csv", 2));
+            ledger.claim("refused", "target", "update", claim("f.csv", 3));
+            ledger.rejected("refused", new RecordLedger.Answer(null, 404, 1, null, "r3", "ResourceNotFound: no such id",
+                    T0));
         }
-        try (RecordLedger reopened = RecordLedger.open(url(), "", "", "instance-b")) {
+        try (RecordLedger reopened = open("b")) {
             assertThat(reopened.find("sent").orElseThrow().state()).isEqualTo(LedgerState.DONE);
             assertThat(reopened.find("refused").orElseThrow().message()).isEqualTo("ResourceNotFound: no such id");
             assertThat(reopened.sending()).extracting(LedgerEntry::fingerprint).containsExactly("in-flight");
@@ -62,28 +81,48 @@ class RecordLedgerTest {
     }
 
     @Test
-    void aClaimNotSentAfterAllIsReleasedOnlyByItsOwner() {
-        try (RecordLedger a = RecordLedger.open(url(), "", "", "instance-a")) {
-            a.claim("fp", "target", "create", "c1", "f.csv", 1, T0);
+    void aClaimNotSentAfterAllIsReleasedOnlyByItsOwnerAndATakeOverNeedsTheEntryUnchanged() {
+        try (RecordLedger a = open("a")) {
+            a.claim("fp", "target", "create", claim("f.csv", 1));
         }
-        try (RecordLedger b = RecordLedger.open(url(), "", "", "instance-b")) {
+        try (RecordLedger b = open("b")) {
             b.release("fp");
-            assertThat(b.find("fp")).as("another instance's claim stays").isPresent();
+            LedgerEntry seen = b.find("fp").orElseThrow();
+            assertThat(seen.owner()).as("another loader's claim stays").isEqualTo("a");
+            assertThat(b.alive("a")).as("on an embedded ledger no other loader is alive").isFalse();
+            assertThat(b.takeOver(seen, claim("g.csv", 9))).isTrue();
+            assertThat(b.takeOver(seen, claim("h.csv", 4))).as("the entry changed since it was seen").isFalse();
+            assertThat(b.find("fp").orElseThrow().sourceFile()).isEqualTo("g.csv");
+            b.release("fp");
+            assertThat(b.find("fp")).isEmpty();
         }
-        try (RecordLedger a = RecordLedger.open(url(), "", "", "instance-a")) {
-            a.release("fp");
-            assertThat(a.find("fp")).isEmpty();
+    }
+
+    @Test
+    void aFileIsClaimedOnceAndADeadLoadersFileIsResumedUnderItsRun() {
+        try (RecordLedger a = open("a")) {
+            RecordLedger.FileClaim first = a.claimFile("f.csv|10|1", "f.csv", "run-a");
+            assertThat(first.run()).isEqualTo("run-a");
+            assertThat(first.resumed()).isFalse();
+        }
+        try (RecordLedger b = open("b")) {
+            RecordLedger.FileClaim again = b.claimFile("f.csv|10|1", "f.csv", "run-b");
+            assertThat(again.run()).as("the interrupted run goes on").isEqualTo("run-a");
+            assertThat(again.resumed()).isTrue();
+            b.releaseFile("f.csv|10|1");
+            assertThat(b.claimFile("f.csv|10|1", "f.csv", "run-c").run()).isEqualTo("run-c");
         }
     }
 
     @Test
     void retentionForgetsOldEntriesButNeverOneStillBeingSent() {
-        try (RecordLedger ledger = RecordLedger.open(url(), "", "", "instance-a")) {
-            ledger.claim("old-done", "t", "create", "c", "f", 1, T0);
-            ledger.done("old-done", "id", 201, "r", T0);
-            ledger.claim("old-sending", "t", "create", "c", "f", 2, T0);
-            ledger.claim("new-done", "t", "create", "c", "f", 3, T0);
-            ledger.done("new-done", "id", 201, "r", T0.plusSeconds(86_400 * 500L));
+        try (RecordLedger ledger = open("a")) {
+            ledger.claim("old-done", "t", "create", claim("f", 1));
+            ledger.done("old-done", answer("id", 201));
+            ledger.claim("old-sending", "t", "create", claim("f", 2));
+            ledger.claim("new-done", "t", "create", claim("f", 3));
+            ledger.done("new-done", new RecordLedger.Answer("id", 201, 1, null, null, null,
+                    T0.plusSeconds(86_400 * 500L)));
             assertThat(ledger.purgeOlderThan(T0.plusSeconds(86_400))).isEqualTo(1);
             assertThat(ledger.find("old-done")).isEmpty();
             assertThat(ledger.find("old-sending")).isPresent();
@@ -92,17 +131,21 @@ class RecordLedgerTest {
     }
 
     @Test
-    void aSecondLoaderOnTheSameEmbeddedLedgerIsRefusedWithTheReason() throws Exception {
+    void aSecondLoaderOnTheSameEmbeddedLedgerIsRefusedNamingTheFirst() throws Exception {
         Path log = dir.resolve("holder.log");
         Process holder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), HoldLedgerOpen.class.getName(), url())
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         try {
             await().atMost(Duration.ofSeconds(30)).until(() -> Files.readString(log).contains("open"));
-            assertThatThrownBy(() -> RecordLedger.open(url(), "", "", "instance-b"))
-                    .hasMessageContaining("cannot be opened").hasMessageContaining("another loader");
+            assertThatThrownBy(() -> open("b"))
+                    .hasMessageContaining("another loader is using the ledger")
+                    .hasMessageContaining("pid " + holder.pid() + " on host");
         } finally {
             holder.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+        try (RecordLedger after = open("c")) {
+            assertThat(after.size()).as("the lock went with its holder, even killed").isZero();
         }
     }
 

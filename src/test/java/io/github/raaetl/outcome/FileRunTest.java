@@ -117,7 +117,7 @@ class FileRunTest {
         InputRecord r = run.records().next();
         run.complete(r, result(r, Outcome.CREATED), null);
         String line = run.finish(null).logLine();
-        assertThat(line).startsWith("in.csv: 1 records: created=1 updated=0 invalid=0 rejected=0 retry=0 | target EMBEDDED GRAPH SIMULATOR")
+        assertThat(line).startsWith("in.csv: 1 records: created=1 updated=0 alreadyDone=0 invalid=0 rejected=0 retry=0 | target EMBEDDED GRAPH SIMULATOR")
                 .contains("records/s");
     }
 

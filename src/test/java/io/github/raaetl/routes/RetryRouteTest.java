@@ -104,7 +104,12 @@ class RetryRouteTest extends RouteTestSupport {
         assertThat(processInbox()).isEqualTo(2);
         List<Map<String, String>> rows = out.assertAccounted("mixed", 2);
         assertThat(rows.get(0).get("outcome")).isEqualTo("created");
-        assertThat(rows.get(0).get("attempts")).isEqualTo("3");
+        // a 500 may come after Graph applied the create: before each resend it is looked up (absent here), and the
+        // lookups count among the record's requests
+        assertThat(rows.get(0).get("attempts")).isEqualTo("5");
+        assertThat(sim.seen().stream().filter(r -> r.body() == null || !r.body().contains("PC-FINE"))
+                .map(r -> r.method() + " " + r.status())).containsExactly("POST 500", "GET 200", "POST 500", "GET 200",
+                "POST 201");
         assertThat(rows.get(1).get("outcome")).isEqualTo("rejected");
         assertThat(rows.get(1).get("attempts")).isEqualTo("1");
         assertThat(rows.get(1).get("httpStatus")).isEqualTo("403");
@@ -194,15 +199,15 @@ class RetryRouteTest extends RouteTestSupport {
     @Test
     @Settings({"graph.max-attempts", "2"})
     void aTokenRefusedOnTheLastAttemptIsRefreshedAndTheRecordStillGoesThrough() throws Exception {
-        // attempt 1: 503; attempt 2 (the last one allowed): the token has expired, 401; then a fresh token: 201
-        sim.faults().add("POST", "PC-THROTTLED", 503, "0", 1);
+        // attempt 1: 429; attempt 2 (the last one allowed): the token has expired, 401; then a fresh token: 201
+        sim.faults().add("POST", "PC-THROTTLED", 429, "0", 1);
         sim.expireTokensAfter(1);
         drop("expiring.csv", "action,deviceDisplayName,requestDateTime\nwipe,PC-THROTTLED,2025-01-15T10:00:00Z\n");
         assertThat(processInbox()).isZero();
         Map<String, String> row = out.assertAccounted("expiring", 1).get(0);
         assertThat(row.get("outcome")).isEqualTo("created");
         assertThat(row.get("attempts")).isEqualTo("3");
-        assertThat(sim.seen()).extracting(GraphSimulator.Seen::status).containsExactly(503, 401, 201);
+        assertThat(sim.seen()).extracting(GraphSimulator.Seen::status).containsExactly(429, 401, 201);
     }
 
     @Test

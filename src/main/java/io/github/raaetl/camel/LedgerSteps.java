@@ -1,0 +1,124 @@
+package io.github.raaetl.camel;
+
+import io.github.raaetl.graph.Delivery;
+import io.github.raaetl.input.InputRecord;
+import io.github.raaetl.ledger.LedgerEntry;
+import io.github.raaetl.ledger.LedgerGuard;
+import io.github.raaetl.ledger.RecordLedger;
+import io.github.raaetl.mapping.MappedRecord;
+import io.github.raaetl.outcome.FileRun;
+import io.github.raaetl.outcome.Outcome;
+import io.github.raaetl.outcome.Provenance;
+import io.github.raaetl.outcome.RecordResult;
+import io.github.raaetl.support.Text;
+import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.UUID;
+
+/**
+ * The record route's ledger steps: before a record is sent, ask the ledger (already done? being sent elsewhere? may it
+ * be in Graph already?) and claim it; when its result is known, remember it. Without a ledger (etl.ledger.enabled
+ * false) every record is sent, as before.
+ */
+public final class LedgerSteps {
+
+    private static final Logger LOG = LoggerFactory.getLogger("etl.ledger");
+
+    private final LedgerGuard guard;
+    private final Clock clock;
+
+    /** @param guard null when the ledger is off */
+    public LedgerSteps(LedgerGuard guard, Clock clock) {
+        this.guard = guard;
+        this.clock = clock;
+    }
+
+    /**
+     * Decides on a valid record: send it (claimed as SENDING, committed first), or settle it here without sending
+     * ({@link Props#SETTLED}): already done, or being sent by a live loader right now.
+     */
+    public void admit(Exchange exchange) {
+        if (guard == null) {
+            return;
+        }
+        Delivery d = exchange.getProperty(Props.DELIVERY, Delivery.class);
+        InputRecord record = exchange.getProperty(Props.RECORD, InputRecord.class);
+        FileRun run = exchange.getProperty(Props.FILE_RUN, FileRun.class);
+        String clientRequestId = UUID.randomUUID().toString();
+        LedgerGuard.Admission a = guard.admit(d.mapped(), clientRequestId, run.fileName(),
+                exchange.getProperty(Props.FILE_LEDGER_RUN, String.class), record.number());
+        if (a instanceof LedgerGuard.Send send) {
+            exchange.setProperty(Props.FINGERPRINT, send.fingerprint());
+            d.firstClientRequestId(clientRequestId);
+            if (send.lookUpFirst()) {
+                d.mayHaveLanded(Instant.EPOCH); // sent by an earlier run: any listing made now is recent enough
+            }
+        } else if (a instanceof LedgerGuard.AlreadyDone done) {
+            exchange.setProperty(Props.SETTLED, true);
+            run.complete(record, alreadyDone(record, d.mapped(), done, run.fileName()), null);
+        } else if (a instanceof LedgerGuard.Busy busy) {
+            exchange.setProperty(Props.SETTLED, true);
+            run.complete(record, new RecordResult(record.number(), Outcome.RETRY, 0, null, 0, null, null,
+                    "not sent: the same record is being sent right now by " + busy.holder() + "; drop the retry "
+                            + "file back in once that is done (it will then be recognised as done)",
+                    d.mapped().operation().label(), d.mapped().sourceId()), null);
+        }
+    }
+
+    private static RecordResult alreadyDone(InputRecord record, MappedRecord m, LedgerGuard.AlreadyDone done,
+                                            String fileName) {
+        LedgerEntry e = done.entry();
+        Outcome outcome = "update".equals(e.operation()) ? Outcome.UPDATED : Outcome.CREATED;
+        int status = e.httpStatus() == null ? 0 : e.httpStatus();
+        if (done.recalled()) {
+            // done by this file's interrupted run: its row as it was then
+            return new RecordResult(record.number(), outcome, status, e.graphId(),
+                    e.attempts() == null ? 0 : e.attempts(), e.requestId(), e.clientRequestId(), e.message(),
+                    e.operation(), m.sourceId(), Provenance.RECALLED);
+        }
+        String where = fileName.equals(e.sourceFile()) && e.recordNumber() != null && e.recordNumber() < record.number()
+                ? "record " + e.recordNumber() + " of this file"
+                : e.sourceFile() + " record " + e.recordNumber();
+        String message = "already " + outcome.label() + " " + e.updatedAt() + " from " + where + "; not sent again"
+                + " (--resend sends it anyway)";
+        return new RecordResult(record.number(), outcome, status, e.graphId(), 0, e.requestId(), null,
+                Text.escape(message), e.operation(), m.sourceId(), Provenance.ALREADY_DONE);
+    }
+
+    /**
+     * Remembers how a record admitted for sending ended, before its results row is written (so a row never claims
+     * what the ledger does not hold). A ledger that cannot be written is reported in the row and the log; the claim
+     * then stays SENDING, so the record is looked up, never blindly sent twice, when it comes back.
+     */
+    public RecordResult settle(Exchange exchange, RecordResult result) {
+        String fp = exchange.getProperty(Props.FINGERPRINT, String.class);
+        if (guard == null || fp == null) {
+            return result;
+        }
+        exchange.removeProperty(Props.FINGERPRINT);
+        Delivery d = exchange.getProperty(Props.DELIVERY, Delivery.class);
+        try {
+            RecordLedger.Answer answer = new RecordLedger.Answer(result.id(), result.httpStatus(), result.attempts(),
+                    result.clientRequestId(), result.requestId(), result.message(), clock.instant());
+            switch (result.outcome()) {
+                case CREATED, UPDATED -> guard.done(fp, answer);
+                case REJECTED -> guard.rejected(fp, answer);
+                default -> guard.unsettled(fp, d != null && d.mayHaveLanded());
+            }
+            return result;
+        } catch (RuntimeException e) {
+            LOG.error("record {}: the ledger could not record its outcome ({}): {}", result.record(),
+                    result.outcome().label(), Text.describe(e));
+            String note = "the ledger could not record this outcome (" + Text.describe(e) + "); it will be looked "
+                    + "up in Graph before it is ever sent again";
+            return new RecordResult(result.record(), result.outcome(), result.httpStatus(), result.id(),
+                    result.attempts(), result.requestId(), result.clientRequestId(),
+                    result.message() == null ? note : result.message() + "; " + note, result.operation(),
+                    result.sourceId(), result.provenance());
+        }
+    }
+}

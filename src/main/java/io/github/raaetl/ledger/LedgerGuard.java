@@ -1,0 +1,148 @@
+package io.github.raaetl.ledger;
+
+import io.github.raaetl.mapping.MappedRecord;
+
+import java.time.Clock;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The ledger's rules on the record path: whether a record is sent, and what is remembered of how it ended.
+ *
+ * <ul>
+ *   <li>A fingerprint already done is not sent again (unless {@code skipDone} is off: --resend), except that a record
+ *       of a resumed file that was done before the crash is always only recalled, never resent.</li>
+ *   <li>A fingerprint rejected before is sent again: the record may have come back fixed, or Graph may now take it.</li>
+ *   <li>A fingerprint left SENDING by a loader that died (or by this one, when a request's answer was lost) may exist in
+ *       Graph: it is sent only after a lookup. One a live loader is sending right now is left to it.</li>
+ * </ul>
+ */
+public final class LedgerGuard {
+
+    /** What to do with a record. */
+    public sealed interface Admission {
+    }
+
+    /** Send it; {@code lookUpFirst}: it may already be in Graph, look for it before creating it. */
+    public record Send(String fingerprint, boolean lookUpFirst) implements Admission {
+    }
+
+    /**
+     * Not sent: Graph has it. {@code recalled}: it was done by this same file's interrupted run, as this very record
+     * (a resume), rather than a repeat from elsewhere.
+     */
+    public record AlreadyDone(String fingerprint, LedgerEntry entry, boolean recalled) implements Admission {
+    }
+
+    /** Not sent now: a live loader (this one for another record, or another instance) is sending the same record. */
+    public record Busy(String fingerprint, LedgerEntry entry, String holder) implements Admission {
+    }
+
+    private final RecordLedger ledger;
+    private final String target;
+    private final boolean skipDone;
+    private final Clock clock;
+    /** Fingerprints this loader has a request out for right now. */
+    private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
+
+    /**
+     * @param target   where records go (Graph base URL and tenant): part of every fingerprint
+     * @param skipDone false with --resend: a record already done is sent again
+     */
+    public LedgerGuard(RecordLedger ledger, String target, boolean skipDone, Clock clock) {
+        this.ledger = ledger;
+        this.target = target;
+        this.skipDone = skipDone;
+        this.clock = clock;
+    }
+
+    public String fingerprint(MappedRecord record) {
+        return Fingerprint.of(target, record);
+    }
+
+    /**
+     * Decides on a record and, when it is to be sent, claims it (committed before this returns, so before the
+     * request can leave).
+     */
+    public Admission admit(MappedRecord record, String clientRequestId, String sourceFile, String fileRun,
+                           long recordNumber) {
+        String fp = fingerprint(record);
+        RecordLedger.Claim claim = new RecordLedger.Claim(clientRequestId, sourceFile, fileRun, recordNumber,
+                clock.instant());
+        for (int round = 0; round < 5; round++) {
+            LedgerEntry seen = ledger.claim(fp, target, record.operation().label(), claim).orElse(null);
+            if (seen == null) {
+                inFlight.add(fp);
+                return new Send(fp, false);
+            }
+            Admission decided = decide(fp, seen, fileRun, recordNumber);
+            if (decided != null) {
+                return decided;
+            }
+            // to be sent again: take the entry over, unless another loader changed it meanwhile (then look again)
+            if (ledger.takeOver(seen, claim)) {
+                inFlight.add(fp);
+                boolean mayExist = seen.state() == LedgerState.SENDING && "create".equals(seen.operation());
+                return new Send(fp, mayExist);
+            }
+        }
+        throw new IllegalStateException("the record ledger kept changing under record " + recordNumber
+                + "; is another loader sending the same records?");
+    }
+
+    /** @return the admission when the record is not to be sent; null when it is (after taking the entry over) */
+    private Admission decide(String fp, LedgerEntry seen, String fileRun, long recordNumber) {
+        switch (seen.state()) {
+            case DONE -> {
+                boolean recalled = fileRun != null && fileRun.equals(seen.fileRun())
+                        && seen.recordNumber() != null && seen.recordNumber() == recordNumber;
+                return recalled || skipDone ? new AlreadyDone(fp, seen, recalled) : null;
+            }
+            case REJECTED -> {
+                return null;
+            }
+            case SENDING -> {
+                boolean mine = ledger.owner().id().equals(seen.owner());
+                if ((mine && inFlight.contains(fp)) || (!mine && ledger.alive(seen.owner()))) {
+                    return new Busy(fp, seen, mine ? "this loader (" + seen.sourceFile() + " record "
+                            + seen.recordNumber() + ")" : ledger.describeOwner(seen.owner()));
+                }
+                return null;
+            }
+            default -> throw new IllegalStateException("unknown ledger state " + seen.state());
+        }
+    }
+
+    /** Graph has it (answered success, or a lookup found it). */
+    public void done(String fingerprint, RecordLedger.Answer answer) {
+        try {
+            ledger.done(fingerprint, answer);
+        } finally {
+            inFlight.remove(fingerprint);
+        }
+    }
+
+    /** Graph refused it for good. */
+    public void rejected(String fingerprint, RecordLedger.Answer answer) {
+        try {
+            ledger.rejected(fingerprint, answer);
+        } finally {
+            inFlight.remove(fingerprint);
+        }
+    }
+
+    /**
+     * The record ended without a final answer (it goes to the retry file). When no request of it can have reached
+     * Graph the claim is dropped; when one may have (an answer lost), it stays SENDING, so the record is looked up
+     * before it is ever sent again.
+     */
+    public void unsettled(String fingerprint, boolean mayHaveReachedGraph) {
+        try {
+            if (!mayHaveReachedGraph) {
+                ledger.release(fingerprint);
+            }
+        } finally {
+            inFlight.remove(fingerprint);
+        }
+    }
+}
