@@ -19,13 +19,15 @@ start_simulator() {
   set -a; . "$work/sim.env"; set +a
 }
 
-# run_loader HEAP: the jar with --once on $work/inbox; sets code, secs (wall time) and rss_mb (peak RSS)
+# run_loader HEAP [JVM-OPTION...]: the jar with --once on $work/inbox, output in ${out:-$work/out}; sets code, secs
+# (wall time) and rss_mb (peak RSS). Options such as -Detl.ledger.enabled=false go before -jar.
 run_loader() {
-  local start end
+  local start end heap=$1
+  shift
   start=$(date +%s.%N)
   code=0
-  /usr/bin/time -f "%M" -o "$work/rss" java -Xmx"$1" -jar "$jar" --once \
-    --inbox "$work/inbox" --out "$work/out" > "$work/log" 2>&1 || code=$?
+  /usr/bin/time -f "%M" -o "$work/rss" java -Xmx"$heap" "$@" -jar "$jar" --once --keep-input \
+    --inbox "$work/inbox" --out "${out:-$work/out}" > "$work/log" 2>&1 || code=$?
   end=$(date +%s.%N)
   secs=$(echo "$end - $start" | bc -l)
   rss_mb=$(( $(tail -1 "$work/rss") / 1024 ))

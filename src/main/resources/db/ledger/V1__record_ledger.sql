@@ -20,8 +20,8 @@ CREATE TABLE record_ledger (
     owner              VARCHAR(64),
     updated_at         BIGINT        NOT NULL
 );
-CREATE INDEX record_ledger_updated_at ON record_ledger (updated_at);
-CREATE INDEX record_ledger_state ON record_ledger (state);
+-- No secondary index: the record path only ever looks a fingerprint up, and every index is written on every commit.
+-- The SENDING entries and the retention purge are a scan, once at start-up.
 
 -- The loaders using the ledger: a loader is alive while its lease is renewed.
 CREATE TABLE ledger_owner (

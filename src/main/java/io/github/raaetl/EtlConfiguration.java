@@ -60,6 +60,8 @@ public final class EtlConfiguration implements CamelConfiguration {
 
     private static final Logger LOG = LoggerFactory.getLogger("etl.config");
     private static final int INBOX_MEMORY = 10_000_000;
+    /** How long a record's outcome may wait for the next claim's commit before it is committed on its own. */
+    private static final long LEDGER_FLUSH_MILLIS = 200;
 
     private final RunStats stats;
     private final Runnable stop;
@@ -186,6 +188,14 @@ public final class EtlConfiguration implements CamelConfiguration {
                 LOG.error("the record ledger's lease could not be renewed: {}", e.getMessage());
             }
         }, every, every, TimeUnit.MILLISECONDS);
+        // the outcomes of the last records sent are committed with the next claim; when none follows soon, now
+        heartbeat.scheduleWithFixedDelay(() -> {
+            try {
+                ledger.flush();
+            } catch (RuntimeException e) {
+                LOG.error("the record ledger could not be written: {}", e.getMessage());
+            }
+        }, LEDGER_FLUSH_MILLIS, LEDGER_FLUSH_MILLIS, TimeUnit.MILLISECONDS);
         context.addService(new ServiceSupport() {
             @Override
             protected void doStop() {

@@ -167,7 +167,26 @@ public final class InboxSteps {
     /** After the last record: publish the outputs, then move the input where it belongs. */
     public void finish(Exchange exchange) {
         FileRun run = exchange.getProperty(Props.FILE_RUN, FileRun.class);
-        conclude(exchange, run, run.finish(null));
+        String unflushed = flushLedger();
+        conclude(exchange, run, run.finish(unflushed));
+    }
+
+    /**
+     * Commits the outcomes the ledger still holds, before the outputs that show them are published. @return a problem
+     * of the file when that fails (its records then stay SENDING, and are looked up before they are ever sent again)
+     */
+    private String flushLedger() {
+        if (ledger == null) {
+            return null;
+        }
+        try {
+            ledger.flush();
+            return null;
+        } catch (RuntimeException e) {
+            LOG.error("the record ledger could not be written: {}", Text.describe(e));
+            return "the record ledger could not be written (" + Text.describe(e) + "); the records sent are looked up "
+                    + "in Graph before they are ever sent again";
+        }
     }
 
     /** The file failed as a whole (unreadable, or an unexpected error): keep what was done, explain, move aside. */
@@ -189,7 +208,8 @@ public final class InboxSteps {
             LOG.error("{}: {}", name, reason, e);
         }
         if (run != null) {
-            conclude(exchange, run, run.finish(reason));
+            String unflushed = flushLedger();
+            conclude(exchange, run, run.finish(unflushed == null ? reason : reason + "; " + unflushed));
             return;
         }
         stats.addUnreadable();

@@ -22,15 +22,17 @@ import java.util.Optional;
  * PostgreSQL when several instances share the work. Flyway creates and migrates the schema ({@code db/ledger}); the
  * SQL is the same on both.
  *
- * <p>Every write is committed before the method returns. SQLite runs in WAL mode with {@code synchronous=NORMAL}: a
- * commit reaches the operating system before it returns, so it survives {@code kill -9} (a power cut may take the
- * last ones back, which the reconciliation of {@code SENDING} entries then covers). One connection per instance is
- * enough at Graph's write pace; methods are synchronized.
+ * <p>A claim is committed before {@link #claim} returns, so before its request can leave. How a record ended
+ * ({@link #done}, {@link #rejected}, {@link #release}) is committed with the next claim, in the same transaction (one
+ * commit per record sent, which is what keeps the ledger's cost small), or by {@link #flush}: before a file's outputs
+ * are published, and within a fraction of a second by the caller's timer. A crash in between leaves such a record
+ * SENDING, and a SENDING record is looked up in Graph (and found) before it is ever sent again: never a duplicate.
+ * SQLite runs in WAL mode with {@code synchronous=NORMAL}: a commit reaches the operating system before it returns,
+ * so it survives {@code kill -9}. One connection per instance is enough at Graph's write pace; methods are
+ * synchronized.
  */
 public final class RecordLedger implements AutoCloseable {
 
-    /** SQLSTATE of a duplicate key on PostgreSQL; SQLite says so in its message instead. */
-    private static final String DUPLICATE_KEY = "23505";
     private static final String COLUMNS = "fingerprint, state, target, operation, graph_id, http_status, attempts, "
             + "client_request_id, request_id, message, source_file, file_run, record_number, owner, updated_at";
 
@@ -40,6 +42,16 @@ public final class RecordLedger implements AutoCloseable {
     private final Duration lease;
     private final Clock clock;
     private final LedgerLock lock;
+    /** Outcomes not yet committed: they go with the next claim's transaction, or {@link #flush}. */
+    private final List<Write> pending = new ArrayList<>();
+    private PreparedStatement claimInsert;
+    private PreparedStatement findQuery;
+    private PreparedStatement outcomeUpdate;
+    private PreparedStatement releaseDelete;
+
+    private interface Write {
+        void run() throws SQLException;
+    }
 
     private RecordLedger(Connection db, LedgerOwner owner, boolean exclusive, Duration lease, Clock clock,
                          LedgerLock lock) {
@@ -69,7 +81,7 @@ public final class RecordLedger implements AutoCloseable {
             Flyway.configure().dataSource(jdbc, user, password).locations("classpath:db/ledger")
                     .table("record_ledger_schema").load().migrate();
             Connection db = DriverManager.getConnection(jdbc, user, password);
-            db.setAutoCommit(true);
+            db.setAutoCommit(false); // every method commits what it writes, and ends what it reads
             RecordLedger ledger = new RecordLedger(db, owner, embedded, lease, clock, lock);
             ledger.register();
             return ledger;
@@ -102,6 +114,14 @@ public final class RecordLedger implements AutoCloseable {
         }
         if (!url.contains("busy_timeout=")) {
             u.append(sep).append("busy_timeout=10000");
+            sep = "&";
+        }
+        if (!url.contains("cache_size=")) {
+            u.append(sep).append("cache_size=-32768"); // 32 MB of pages: the fingerprints' index stays in memory
+            sep = "&";
+        }
+        if (!url.contains("wal_autocheckpoint=")) {
+            u.append(sep).append("wal_autocheckpoint=16384"); // fewer, larger checkpoints (each one syncs the disk)
         }
         return u.toString();
     }
@@ -119,13 +139,57 @@ public final class RecordLedger implements AutoCloseable {
 
     /** The entry for a fingerprint, if the ledger has one. */
     public synchronized Optional<LedgerEntry> find(String fingerprint) {
-        try (PreparedStatement q = db.prepareStatement("SELECT " + COLUMNS + " FROM record_ledger WHERE fingerprint = ?")) {
-            q.setString(1, fingerprint);
-            try (ResultSet r = q.executeQuery()) {
-                return r.next() ? Optional.of(entry(r)) : Optional.empty();
-            }
+        try {
+            flushPending();
+            Optional<LedgerEntry> found = lookUp(fingerprint);
+            db.commit();
+            return found;
         } catch (SQLException e) {
             throw failure("read", e);
+        }
+    }
+
+    private Optional<LedgerEntry> lookUp(String fingerprint) throws SQLException {
+        if (findQuery == null) {
+            findQuery = db.prepareStatement("SELECT " + COLUMNS + " FROM record_ledger WHERE fingerprint = ?");
+        }
+        findQuery.setString(1, fingerprint);
+        try (ResultSet r = findQuery.executeQuery()) {
+            return r.next() ? Optional.of(entry(r)) : Optional.empty();
+        }
+    }
+
+    /** Commits the outcomes still pending. */
+    public synchronized void flush() {
+        try {
+            if (!pending.isEmpty()) {
+                flushPending();
+                db.commit();
+            }
+        } catch (SQLException e) {
+            rollbackQuietly();
+            throw failure("write", e);
+        }
+    }
+
+    /**
+     * Runs the pending outcomes in the current transaction. They are taken off the list first: if one fails, the
+     * transaction is rolled back and they are lost, which leaves their records SENDING, looked up before they are ever
+     * sent again; retrying them for ever would block every later claim.
+     */
+    private void flushPending() throws SQLException {
+        List<Write> writes = new ArrayList<>(pending);
+        pending.clear();
+        for (Write w : writes) {
+            w.run();
+        }
+    }
+
+    private void rollbackQuietly() {
+        try {
+            db.rollback();
+        } catch (SQLException ignored) {
+            // the failure being reported matters more
         }
     }
 
@@ -134,24 +198,28 @@ public final class RecordLedger implements AutoCloseable {
      * loader's; otherwise the entry already there (done, rejected, or being sent), untouched.
      */
     public synchronized Optional<LedgerEntry> claim(String fingerprint, String target, String operation, Claim claim) {
-        try (PreparedStatement insert = db.prepareStatement("INSERT INTO record_ledger (" + COLUMNS + ") "
-                + "VALUES (?, ?, ?, ?, NULL, NULL, NULL, ?, NULL, NULL, ?, ?, ?, ?, ?)")) {
-            insert.setString(1, fingerprint);
-            insert.setString(2, LedgerState.SENDING.name());
-            insert.setString(3, target);
-            insert.setString(4, operation);
-            insert.setString(5, claim.clientRequestId());
-            insert.setString(6, claim.sourceFile());
-            insert.setString(7, claim.fileRun());
-            insert.setLong(8, claim.recordNumber());
-            insert.setString(9, owner.id());
-            insert.setLong(10, claim.at().toEpochMilli());
-            insert.executeUpdate();
-            return Optional.empty();
-        } catch (SQLException e) {
-            if (duplicateKey(e)) {
-                return find(fingerprint);
+        try {
+            flushPending();
+            if (claimInsert == null) {
+                claimInsert = db.prepareStatement("INSERT INTO record_ledger (" + COLUMNS + ") "
+                        + "VALUES (?, ?, ?, ?, NULL, NULL, NULL, ?, NULL, NULL, ?, ?, ?, ?, ?) "
+                        + "ON CONFLICT (fingerprint) DO NOTHING");
             }
+            claimInsert.setString(1, fingerprint);
+            claimInsert.setString(2, LedgerState.SENDING.name());
+            claimInsert.setString(3, target);
+            claimInsert.setString(4, operation);
+            claimInsert.setString(5, claim.clientRequestId());
+            claimInsert.setString(6, claim.sourceFile());
+            claimInsert.setString(7, claim.fileRun());
+            claimInsert.setLong(8, claim.recordNumber());
+            claimInsert.setString(9, owner.id());
+            claimInsert.setLong(10, claim.at().toEpochMilli());
+            Optional<LedgerEntry> existing = claimInsert.executeUpdate() == 1 ? Optional.empty() : lookUp(fingerprint);
+            db.commit();
+            return existing;
+        } catch (SQLException e) {
+            rollbackQuietly();
             throw failure("write", e);
         }
     }
@@ -162,6 +230,12 @@ public final class RecordLedger implements AutoCloseable {
      * wins. @return true when the entry is now this loader's claim
      */
     public synchronized boolean takeOver(LedgerEntry seen, Claim claim) {
+        try {
+            flushPending();
+        } catch (SQLException e) {
+            rollbackQuietly();
+            throw failure("write", e);
+        }
         try (PreparedStatement u = db.prepareStatement("UPDATE record_ledger SET state = ?, client_request_id = ?, "
                 + "source_file = ?, file_run = ?, record_number = ?, owner = ?, updated_at = ? "
                 + "WHERE fingerprint = ? AND state = ? AND owner = ? AND updated_at = ?")) {
@@ -176,102 +250,113 @@ public final class RecordLedger implements AutoCloseable {
             u.setString(9, seen.state().name());
             u.setString(10, seen.owner());
             u.setLong(11, seen.updatedAt().toEpochMilli());
-            return u.executeUpdate() == 1;
+            boolean taken = u.executeUpdate() == 1;
+            db.commit();
+            return taken;
         } catch (SQLException e) {
+            rollbackQuietly();
             throw failure("write", e);
         }
     }
 
-    /** Graph answered with success (or the record was found there): the audit event exists. */
+    /** Graph answered with success (or the record was found there): the audit event exists. Committed later. */
     public synchronized void done(String fingerprint, Answer answer) {
-        update(fingerprint, LedgerState.DONE, answer);
+        pending.add(() -> update(fingerprint, LedgerState.DONE, answer));
     }
 
-    /** Graph refused the record for good. */
+    /** Graph refused the record for good. Committed later. */
     public synchronized void rejected(String fingerprint, Answer answer) {
-        update(fingerprint, LedgerState.REJECTED, answer);
+        pending.add(() -> update(fingerprint, LedgerState.REJECTED, answer));
     }
 
-    /** The claimed record was not sent after all (nothing of it can have reached Graph): the claim is dropped. */
+    /**
+     * The claimed record was not sent after all (nothing of it can have reached Graph): the claim is dropped.
+     * Committed later.
+     */
     public synchronized void release(String fingerprint) {
-        try (PreparedStatement delete = db.prepareStatement(
-                "DELETE FROM record_ledger WHERE fingerprint = ? AND state = ? AND owner = ?")) {
-            delete.setString(1, fingerprint);
-            delete.setString(2, LedgerState.SENDING.name());
-            delete.setString(3, owner.id());
-            delete.executeUpdate();
-        } catch (SQLException e) {
-            throw failure("write", e);
-        }
+        pending.add(() -> {
+            if (releaseDelete == null) {
+                releaseDelete = db.prepareStatement(
+                        "DELETE FROM record_ledger WHERE fingerprint = ? AND state = ? AND owner = ?");
+            }
+            releaseDelete.setString(1, fingerprint);
+            releaseDelete.setString(2, LedgerState.SENDING.name());
+            releaseDelete.setString(3, owner.id());
+            releaseDelete.executeUpdate();
+        });
     }
 
     /** Every entry still SENDING: the records whose fate in Graph is unknown. */
     public synchronized List<LedgerEntry> sending() {
-        try (PreparedStatement q = db.prepareStatement("SELECT " + COLUMNS + " FROM record_ledger WHERE state = ?")) {
-            q.setString(1, LedgerState.SENDING.name());
-            List<LedgerEntry> out = new ArrayList<>();
-            try (ResultSet r = q.executeQuery()) {
-                while (r.next()) {
-                    out.add(entry(r));
+        return tx("read", () -> {
+            try (PreparedStatement q = db.prepareStatement("SELECT " + COLUMNS + " FROM record_ledger WHERE state = ?")) {
+                q.setString(1, LedgerState.SENDING.name());
+                List<LedgerEntry> out = new ArrayList<>();
+                try (ResultSet r = q.executeQuery()) {
+                    while (r.next()) {
+                        out.add(entry(r));
+                    }
                 }
+                return out;
             }
-            return out;
-        } catch (SQLException e) {
-            throw failure("read", e);
-        }
+        });
     }
 
     /** Forgets entries not touched since {@code cutoff} (retention); never one still SENDING. @return how many */
     public synchronized int purgeOlderThan(Instant cutoff) {
-        try (PreparedStatement delete = db.prepareStatement(
-                "DELETE FROM record_ledger WHERE updated_at < ? AND state <> ?")) {
-            delete.setLong(1, cutoff.toEpochMilli());
-            delete.setString(2, LedgerState.SENDING.name());
-            return delete.executeUpdate();
-        } catch (SQLException e) {
-            throw failure("write", e);
-        }
+        return tx("write", () -> {
+            try (PreparedStatement delete = db.prepareStatement(
+                    "DELETE FROM record_ledger WHERE updated_at < ? AND state <> ?")) {
+                delete.setLong(1, cutoff.toEpochMilli());
+                delete.setString(2, LedgerState.SENDING.name());
+                return delete.executeUpdate();
+            }
+        });
     }
 
     public synchronized long size() {
-        try (PreparedStatement q = db.prepareStatement("SELECT COUNT(*) FROM record_ledger");
-             ResultSet r = q.executeQuery()) {
-            r.next();
-            return r.getLong(1);
-        } catch (SQLException e) {
-            throw failure("read", e);
-        }
+        return tx("read", () -> {
+            try (PreparedStatement q = db.prepareStatement("SELECT COUNT(*) FROM record_ledger");
+                 ResultSet r = q.executeQuery()) {
+                r.next();
+                return r.getLong(1);
+            }
+        });
     }
 
     // --- owners ---------------------------------------------------------------------------------------------------
 
-    private void register() throws SQLException {
-        long now = clock.millis();
-        try (PreparedStatement d = db.prepareStatement("DELETE FROM ledger_owner WHERE owner = ?")) {
-            d.setString(1, owner.id());
-            d.executeUpdate();
-        }
-        try (PreparedStatement i = db.prepareStatement(
-                "INSERT INTO ledger_owner (owner, host, pid, started_at, lease_until) VALUES (?, ?, ?, ?, ?)")) {
-            i.setString(1, owner.id());
-            i.setString(2, owner.host());
-            i.setLong(3, owner.pid());
-            i.setLong(4, now);
-            i.setLong(5, now + lease.toMillis());
-            i.executeUpdate();
-        }
+    private void register() {
+        tx("write", () -> {
+            long now = clock.millis();
+            try (PreparedStatement d = db.prepareStatement("DELETE FROM ledger_owner WHERE owner = ?")) {
+                d.setString(1, owner.id());
+                d.executeUpdate();
+            }
+            try (PreparedStatement i = db.prepareStatement(
+                    "INSERT INTO ledger_owner (owner, host, pid, started_at, lease_until) VALUES (?, ?, ?, ?, ?)")) {
+                i.setString(1, owner.id());
+                i.setString(2, owner.host());
+                i.setLong(3, owner.pid());
+                i.setLong(4, now);
+                i.setLong(5, now + lease.toMillis());
+                i.executeUpdate();
+            }
+            return null;
+        });
     }
 
-    /** This loader is alive: its files and records stay its own for another lease. */
+    /** This loader is alive: its files and records stay its own for another lease. Commits pending outcomes too. */
     public synchronized void renewLease() {
-        try (PreparedStatement u = db.prepareStatement("UPDATE ledger_owner SET lease_until = ? WHERE owner = ?")) {
-            u.setLong(1, clock.millis() + lease.toMillis());
-            u.setString(2, owner.id());
-            if (u.executeUpdate() == 0) {
-                register();
+        boolean renewed = tx("write", () -> {
+            try (PreparedStatement u = db.prepareStatement("UPDATE ledger_owner SET lease_until = ? WHERE owner = ?")) {
+                u.setLong(1, clock.millis() + lease.toMillis());
+                u.setString(2, owner.id());
+                return u.executeUpdate() == 1;
             }
-        } catch (SQLException e) {
-            throw failure("write", e);
+        });
+        if (!renewed) {
+            register();
         }
     }
 
@@ -286,26 +371,27 @@ public final class RecordLedger implements AutoCloseable {
         if (exclusive || ownerId == null) {
             return false;
         }
-        try (PreparedStatement q = db.prepareStatement("SELECT lease_until FROM ledger_owner WHERE owner = ?")) {
-            q.setString(1, ownerId);
-            try (ResultSet r = q.executeQuery()) {
-                return r.next() && r.getLong(1) >= clock.millis();
+        return tx("read", () -> {
+            try (PreparedStatement q = db.prepareStatement("SELECT lease_until FROM ledger_owner WHERE owner = ?")) {
+                q.setString(1, ownerId);
+                try (ResultSet r = q.executeQuery()) {
+                    return r.next() && r.getLong(1) >= clock.millis();
+                }
             }
-        } catch (SQLException e) {
-            throw failure("read", e);
-        }
+        });
     }
 
     /** A loader in words ("pid 4242 on host etl-2"), for messages. */
     public synchronized String describeOwner(String ownerId) {
-        try (PreparedStatement q = db.prepareStatement("SELECT host, pid FROM ledger_owner WHERE owner = ?")) {
-            q.setString(1, ownerId);
-            try (ResultSet r = q.executeQuery()) {
-                return r.next() ? "pid " + r.getLong("pid") + " on host " + r.getString("host") : "loader " + ownerId;
+        return tx("read", () -> {
+            try (PreparedStatement q = db.prepareStatement("SELECT host, pid FROM ledger_owner WHERE owner = ?")) {
+                q.setString(1, ownerId);
+                try (ResultSet r = q.executeQuery()) {
+                    return r.next() ? "pid " + r.getLong("pid") + " on host " + r.getString("host")
+                            : "loader " + ownerId;
+                }
             }
-        } catch (SQLException e) {
-            throw failure("read", e);
-        }
+        });
     }
 
     // --- files ----------------------------------------------------------------------------------------------------
@@ -320,47 +406,48 @@ public final class RecordLedger implements AutoCloseable {
      */
     public synchronized FileClaim claimFile(String fileKey, String fileName, String newRun) {
         for (int round = 0; round < 3; round++) {
-            try (PreparedStatement i = db.prepareStatement("INSERT INTO file_claim (file_key, file_run, file_name, "
-                    + "owner, started_at) VALUES (?, ?, ?, ?, ?)")) {
-                i.setString(1, fileKey);
-                i.setString(2, newRun);
-                i.setString(3, fileName);
-                i.setString(4, owner.id());
-                i.setLong(5, clock.millis());
-                i.executeUpdate();
+            boolean inserted = tx("write", () -> {
+                try (PreparedStatement i = db.prepareStatement("INSERT INTO file_claim (file_key, file_run, file_name, "
+                        + "owner, started_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (file_key) DO NOTHING")) {
+                    i.setString(1, fileKey);
+                    i.setString(2, newRun);
+                    i.setString(3, fileName);
+                    i.setString(4, owner.id());
+                    i.setLong(5, clock.millis());
+                    return i.executeUpdate() == 1;
+                }
+            });
+            if (inserted) {
                 return new FileClaim(newRun, false, null);
-            } catch (SQLException e) {
-                if (!duplicateKey(e)) {
-                    throw failure("write", e);
-                }
             }
-            String run;
-            String holder;
-            try (PreparedStatement q = db.prepareStatement("SELECT file_run, owner FROM file_claim WHERE file_key = ?")) {
-                q.setString(1, fileKey);
-                try (ResultSet r = q.executeQuery()) {
-                    if (!r.next()) {
-                        continue; // finished meanwhile: claim it afresh
+            String[] held = tx("read", () -> {
+                try (PreparedStatement q = db.prepareStatement(
+                        "SELECT file_run, owner FROM file_claim WHERE file_key = ?")) {
+                    q.setString(1, fileKey);
+                    try (ResultSet r = q.executeQuery()) {
+                        return r.next() ? new String[]{r.getString(1), r.getString(2)} : null;
                     }
-                    run = r.getString(1);
-                    holder = r.getString(2);
                 }
-            } catch (SQLException e) {
-                throw failure("read", e);
+            });
+            if (held == null) {
+                continue; // released meanwhile: claim it afresh
             }
+            String run = held[0];
+            String holder = held[1];
             if (!owner.id().equals(holder) && alive(holder)) {
                 return new FileClaim(null, false, describeOwner(holder));
             }
-            try (PreparedStatement u = db.prepareStatement(
-                    "UPDATE file_claim SET owner = ? WHERE file_key = ? AND owner = ?")) {
-                u.setString(1, owner.id());
-                u.setString(2, fileKey);
-                u.setString(3, holder);
-                if (u.executeUpdate() == 1) {
-                    return new FileClaim(run, true, null);
+            boolean taken = tx("write", () -> {
+                try (PreparedStatement u = db.prepareStatement(
+                        "UPDATE file_claim SET owner = ? WHERE file_key = ? AND owner = ?")) {
+                    u.setString(1, owner.id());
+                    u.setString(2, fileKey);
+                    u.setString(3, holder);
+                    return u.executeUpdate() == 1;
                 }
-            } catch (SQLException e) {
-                throw failure("write", e);
+            });
+            if (taken) {
+                return new FileClaim(run, true, null);
             }
         }
         throw new IllegalStateException("the record ledger could not settle who holds " + fileName);
@@ -368,20 +455,27 @@ public final class RecordLedger implements AutoCloseable {
 
     /** The file is done with (finished, failed, or left for the next run): any loader may take it again. */
     public synchronized void releaseFile(String fileKey) {
-        try (PreparedStatement d = db.prepareStatement("DELETE FROM file_claim WHERE file_key = ? AND owner = ?")) {
-            d.setString(1, fileKey);
-            d.setString(2, owner.id());
-            d.executeUpdate();
-        } catch (SQLException e) {
-            throw failure("write", e);
-        }
+        tx("write", () -> {
+            try (PreparedStatement d = db.prepareStatement("DELETE FROM file_claim WHERE file_key = ? AND owner = ?")) {
+                d.setString(1, fileKey);
+                d.setString(2, owner.id());
+                d.executeUpdate();
+            }
+            return null;
+        });
     }
 
     @Override
     public synchronized void close() {
+        try {
+            flush();
+        } catch (RuntimeException ignored) {
+            // closing: what could not be committed stays SENDING, and is looked up before it is sent again
+        }
         try (PreparedStatement d = db.prepareStatement("DELETE FROM ledger_owner WHERE owner = ?")) {
             d.setString(1, owner.id());
             d.executeUpdate();
+            db.commit();
         } catch (SQLException ignored) {
             // closing: a stale owner row only expires
         }
@@ -395,10 +489,31 @@ public final class RecordLedger implements AutoCloseable {
         }
     }
 
-    private void update(String fingerprint, LedgerState state, Answer a) {
-        try (PreparedStatement u = db.prepareStatement("UPDATE record_ledger SET state = ?, graph_id = ?, "
-                + "http_status = ?, attempts = ?, client_request_id = COALESCE(?, client_request_id), request_id = ?, "
-                + "message = ?, owner = ?, updated_at = ? WHERE fingerprint = ?")) {
+    private interface Call<T> {
+        T run() throws SQLException;
+    }
+
+    /** Runs one unit of work with the pending outcomes first, and commits it (or rolls it back and says why). */
+    private <T> T tx(String what, Call<T> call) {
+        try {
+            flushPending();
+            T result = call.run();
+            db.commit();
+            return result;
+        } catch (SQLException e) {
+            rollbackQuietly();
+            throw failure(what, e);
+        }
+    }
+
+    private void update(String fingerprint, LedgerState state, Answer a) throws SQLException {
+        if (outcomeUpdate == null) {
+            outcomeUpdate = db.prepareStatement("UPDATE record_ledger SET state = ?, graph_id = ?, "
+                    + "http_status = ?, attempts = ?, client_request_id = COALESCE(?, client_request_id), "
+                    + "request_id = ?, message = ?, owner = ?, updated_at = ? WHERE fingerprint = ?");
+        }
+        PreparedStatement u = outcomeUpdate;
+        {
             u.setString(1, state.name());
             u.setString(2, a.graphId());
             u.setInt(3, a.httpStatus());
@@ -411,15 +526,9 @@ public final class RecordLedger implements AutoCloseable {
             u.setLong(9, a.at().toEpochMilli());
             u.setString(10, fingerprint);
             if (u.executeUpdate() != 1) {
-                throw new IllegalStateException("the ledger has no claim for " + fingerprint + " to mark " + state);
+                throw new SQLException("the ledger has no claim for " + fingerprint + " to mark " + state);
             }
-        } catch (SQLException e) {
-            throw failure("write", e);
         }
-    }
-
-    private static boolean duplicateKey(SQLException e) {
-        return DUPLICATE_KEY.equals(e.getSQLState()) || String.valueOf(e.getMessage()).contains("UNIQUE constraint");
     }
 
     private static LedgerEntry entry(ResultSet r) throws SQLException {
