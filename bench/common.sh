@@ -32,3 +32,58 @@ run_loader() {
   secs=$(echo "$end - $start" | bc -l)
   rss_mb=$(( $(tail -1 "$work/rss") / 1024 ))
 }
+
+# sim_get PATH: a GET on the simulator's Graph with a token of its own (PATH after /beta, or a full nextLink URL)
+sim_get() {
+  [ -n "${sim_token:-}" ] || sim_token=$(curl -s -d "grant_type=client_credentials&client_id=$GRAPH_CLIENT_ID" \
+    --data-urlencode "client_secret=$GRAPH_CLIENT_SECRET" -d "scope=${GRAPH_BASE_URL%/beta}/.default" \
+    "$GRAPH_LOGIN_URL/$GRAPH_TENANT_ID/oauth2/v2.0/token" | jq -r .access_token)
+  case "$1" in http*) url=$1 ;; *) url=$GRAPH_BASE_URL$1 ;; esac
+  curl -s -H "Authorization: Bearer $sim_token" "$url"
+}
+
+# sim_count: how many remoteActionAudits the simulator holds
+sim_count() {
+  local n
+  for _ in $(seq 1 50); do
+    n=$(sim_get /deviceManagement/remoteActionAudits/\$count)
+    [[ "$n" =~ ^[0-9]+$ ]] && { echo "$n"; return; }
+  done
+  echo 0
+}
+
+# sim_names: every stored record's deviceDisplayName, one per line (the whole collection, page by page)
+sim_names() {
+  local next=/deviceManagement/remoteActionAudits?\$top=1000 page
+  while [ -n "$next" ]; do
+    # the simulator may be injecting 503s: a page is asked again until it comes (at most 50 times)
+    for _ in $(seq 1 50); do
+      page=$(sim_get "$next")
+      echo "$page" | jq -e '.value' >/dev/null 2>&1 && break
+    done
+    echo "$page" | jq -r '.value[].deviceDisplayName'
+    next=$(echo "$page" | jq -r '."@odata.nextLink" // empty')
+  done
+}
+
+# make_csv N FILE: N distinct device actions as an admin-center style CSV
+make_csv() {
+  awk -v n="$1" 'BEGIN {
+    print "Device name,Action,Status,Initiated by,Date/time,Device ID,Category,Details";
+    split("Wipe,Retire,Remote lock,Rotate BitLocker keys,Locate device,Restart,Quick scan", a, ",");
+    for (i = 1; i <= n; i++) {
+      printf "PC-%07d,%s,Done,helpdesk@contoso.com,2025-01-15T10:%02d:%02dZ,%08d-0000-4000-8000-000000000000,Single device,\"ticket=INC%d;note=bench\"\n",
+        i, a[(i % 7) + 1], (i / 60) % 60, i % 60, i, i
+    }
+  }' > "$2"
+}
+
+# exactly_once_report EXPECTED: lost, duplicated and stored, from the simulator's own store
+exactly_once_report() {
+  local names distinct stored
+  names=$(sim_names)
+  stored=$(echo "$names" | grep -c . || true)
+  distinct=$(echo "$names" | sort -u | grep -c . || true)
+  printf 'records in input: %d\nlost: %d\nduplicated: %d\nstored in the simulator: %d\n' \
+    "$1" "$(( $1 - distinct ))" "$(( stored - distinct ))" "$stored"
+}

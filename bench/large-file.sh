@@ -11,14 +11,7 @@ heap=${2:-64m}
 . "$(dirname "$0")/common.sh"
 start_simulator
 
-awk -v n="$records" 'BEGIN {
-  print "Device name,Action,Status,Initiated by,Date/time,Device ID,Category,Details";
-  split("Wipe,Retire,Remote lock,Rotate BitLocker keys,Locate device,Restart,Quick scan", a, ",");
-  for (i = 1; i <= n; i++) {
-    printf "PC-%07d,%s,Done,helpdesk@contoso.com,2025-01-15T10:%02d:%02dZ,%08d-0000-4000-8000-000000000000,Single device,\"ticket=INC%d;note=bench\"\n",
-      i, a[(i % 7) + 1], (i / 60) % 60, i % 60, i, i
-  }
-}' > "$work/inbox/bench.csv"
+make_csv "$records" "$work/inbox/bench.csv"
 echo "input: $records records, $(du -h "$work/inbox/bench.csv" | cut -f1)"
 
 report() {

@@ -104,7 +104,8 @@ public final class GraphSimulator implements EmbeddedGraph {
     /**
      * Runs the simulator on its own until killed, e.g. for a benchmark that must not share the loader's heap:
      * {@code java -cp remote-action-audit-etl.jar io.github.raaetl.simulator.GraphSimulator [--port N]
-     * [--latency-ms N] [--throttle-percent N] [--error-percent N]}. Prints the environment variables that point
+     * [--latency-ms N] [--throttle-percent N] [--error-percent N] [--lost-answer-percent N]
+     * [--retry-after-seconds S]}. Prints the environment variables that point
      * the loader at it (the credentials are the simulator's own, generated per start).
      */
     public static void main(String[] args) throws Exception {
@@ -113,6 +114,7 @@ public final class GraphSimulator implements EmbeddedGraph {
         int throttle = 0;
         int errors = 0;
         int lost = 0;
+        String retryAfter = "1";
         for (int i = 0; i + 1 < args.length; i += 2) {
             switch (args[i]) {
                 case "--port" -> port = Integer.parseInt(args[i + 1]);
@@ -120,11 +122,12 @@ public final class GraphSimulator implements EmbeddedGraph {
                 case "--throttle-percent" -> throttle = Integer.parseInt(args[i + 1]);
                 case "--error-percent" -> errors = Integer.parseInt(args[i + 1]);
                 case "--lost-answer-percent" -> lost = Integer.parseInt(args[i + 1]);
+                case "--retry-after-seconds" -> retryAfter = args[i + 1];
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
         GraphSimulator sim = new GraphSimulator(Options.defaults().withLatency(latency), EntitySchema.load(), port);
-        sim.faults().random(throttle, errors, "1").lostAnswers(lost);
+        sim.faults().random(throttle, errors, retryAfter).lostAnswers(lost);
         sim.server.start();
         Runtime.getRuntime().addShutdownHook(new Thread(sim::close));
         System.out.println("GRAPH_BASE_URL=" + sim.graphBaseUrl());
@@ -353,6 +356,9 @@ public final class GraphSimulator implements EmbeddedGraph {
                 default -> Reply.error(405, "BadRequest", "Method " + method + " is not allowed on the collection",
                         clientRequestId);
             };
+        }
+        if (path.equals(COLLECTION + "/$count") && method.equals("GET")) {
+            return Reply.of(200, json.getNodeFactory().numberNode(store.size()), clientRequestId);
         }
         if (path.startsWith(COLLECTION + "/")) {
             String id = path.substring(COLLECTION.length() + 1); // getPath() has decoded it once already

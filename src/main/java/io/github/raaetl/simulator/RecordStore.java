@@ -90,6 +90,10 @@ final class RecordStore {
         return records.values().stream().filter(filter).map(ObjectNode::deepCopy).toList();
     }
 
+    synchronized int size() {
+        return records.size();
+    }
+
     synchronized List<ObjectNode> all() {
         return records.values().stream().map(ObjectNode::deepCopy).toList();
     }

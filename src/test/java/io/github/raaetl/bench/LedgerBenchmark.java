@@ -1,0 +1,97 @@
+package io.github.raaetl.bench;
+
+import io.github.raaetl.ledger.LedgerOwner;
+import io.github.raaetl.ledger.RecordLedger;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.Random;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+/**
+ * What a large embedded ledger costs: fills one with N records as the record path writes them (a claim, then the
+ * outcome with the next claim), then prints its size on disk, the time per record written, per lookup of a record it
+ * holds and of one it does not, and what opening it costs (Flyway's check, the retention purge and the scan for SENDING
+ * entries, which run at every start). Run by {@code bench/ledger-cost.sh}; not a test.
+ */
+public final class LedgerBenchmark {
+
+    private LedgerBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int n = Integer.parseInt(args[0]);
+        Path dir = Path.of(args[1]);
+        Files.createDirectories(dir);
+        String url = "jdbc:sqlite:" + dir.resolve("ledger.db");
+        String target = "https://graph.microsoft.com/beta|00000000-0000-0000-0000-000000000000";
+        Clock clock = Clock.systemUTC();
+        MessageDigest sha = MessageDigest.getInstance("SHA-256");
+        HexFormat hex = HexFormat.of();
+
+        long t0 = System.nanoTime();
+        try (RecordLedger ledger = RecordLedger.open(url, "", "", LedgerOwner.current(), Duration.ofSeconds(60), clock)) {
+            String run = UUID.randomUUID().toString();
+            for (int i = 0; i < n; i++) {
+                String fp = fingerprint(sha, hex, i);
+                Instant now = clock.instant();
+                ledger.claim(fp, target, "create", new RecordLedger.Claim(UUID.randomUUID().toString(),
+                        "migration-" + (i / 100_000) + ".csv", run, i % 100_000 + 1, now));
+                ledger.done(fp, new RecordLedger.Answer(UUID.randomUUID().toString(), 201, 1, null,
+                        UUID.randomUUID().toString(), null, now));
+                if ((i + 1) % 200_000 == 0) {
+                    System.out.printf("  %,d written, %.1f us per record so far%n", i + 1,
+                            (System.nanoTime() - t0) / 1000.0 / (i + 1));
+                }
+            }
+            ledger.flush();
+        }
+        double writeMicros = (System.nanoTime() - t0) / 1000.0 / n;
+
+        long openStart = System.nanoTime();
+        try (RecordLedger ledger = RecordLedger.open(url, "", "", LedgerOwner.current(), Duration.ofSeconds(60), clock)) {
+            ledger.purgeOlderThan(clock.instant().minus(Duration.ofDays(400)));
+            ledger.sending();
+            double openMillis = (System.nanoTime() - openStart) / 1e6;
+            Random random = new Random(42);
+            int lookups = 20_000;
+            for (int i = 0; i < 2_000; i++) { // warm-up
+                ledger.find(fingerprint(sha, hex, random.nextInt(n)));
+            }
+            long l0 = System.nanoTime();
+            for (int i = 0; i < lookups; i++) {
+                if (ledger.find(fingerprint(sha, hex, random.nextInt(n))).isEmpty()) {
+                    throw new IllegalStateException("a record written was not found");
+                }
+            }
+            double hitMicros = (System.nanoTime() - l0) / 1000.0 / lookups;
+            long m0 = System.nanoTime();
+            for (int i = 0; i < lookups; i++) {
+                ledger.find(fingerprint(sha, hex, n + i));
+            }
+            double missMicros = (System.nanoTime() - m0) / 1000.0 / lookups;
+            long bytes;
+            try (Stream<Path> files = Files.list(dir)) {
+                bytes = files.filter(p -> p.getFileName().toString().startsWith("ledger.db"))
+                        .mapToLong(p -> p.toFile().length()).sum();
+            }
+            System.out.printf("records: %,d (size() says %,d)%n", n, ledger.size());
+            System.out.printf("on disk: %.1f MB (%.0f bytes per record)%n", bytes / 1e6, (double) bytes / n);
+            System.out.printf("write (claim + outcome, one commit per record): %.1f us per record%n", writeMicros);
+            System.out.printf("lookup of a record it holds: %.1f us; of one it does not: %.1f us%n", hitMicros,
+                    missMicros);
+            System.out.printf("open (Flyway check, retention purge, SENDING scan): %.0f ms%n", openMillis);
+        }
+    }
+
+    private static String fingerprint(MessageDigest sha, HexFormat hex, int i) {
+        return hex.formatHex(sha.digest(("record-" + i).getBytes(StandardCharsets.UTF_8)));
+    }
+}
