@@ -135,12 +135,15 @@ public final class EtlConfiguration implements CamelConfiguration {
         IdempotentRepository inboxSeen = MemoryIdempotentRepository.memoryIdempotentRepository(INBOX_MEMORY);
         registry.bind("inboxSeen", inboxSeen);
         RecordLedger ledger = s.ledgerEnabled() && !s.dryRun() ? openLedger(context, s, clock) : null;
-        registry.bind("inboxSteps", new InboxSteps(readers, columns, dirs, archive, target.describe(), target.simulator(),
-                s.dryRun(), stats, json, clock, ledger, inboxSeen));
+        InboxSteps inboxSteps = new InboxSteps(readers, columns, dirs, archive, target.describe(), target.simulator(),
+                s.dryRun(), stats, json, clock, ledger, inboxSeen);
+        registry.bind("inboxSteps", inboxSteps);
         LedgerSteps ledgerSteps = new LedgerSteps(ledger == null ? null
                 : new LedgerGuard(ledger, target.baseUrl() + "|" + tenant, s.ledgerSkipDone(), clock), clock);
         registry.bind("ledgerSteps", ledgerSteps);
-        registry.bind("recordSteps", new RecordSteps(mapper, requests, json, ledgerSteps));
+        RecordSteps recordSteps = new RecordSteps(mapper, requests, json, ledgerSteps);
+        registry.bind("recordSteps", recordSteps);
+        inboxSteps.claimAhead(ledgerSteps, recordSteps, s.ledgerClaimAhead());
         // one for the run: whether Graph answers at all is not a question each record should ask on its own
         GraphGate gate = new GraphGate(s.maxAttempts(), Duration.ofMillis(s.giveUpAfterMillis()),
                 Duration.ofMillis(s.retryMaxDelayMillis()), clock);

@@ -25,7 +25,7 @@ public record EtlSettings(
         String baseUrl, String loginUrl, String tenantId, String clientId, String clientSecret, String token,
         int maxAttempts, long retryBaseDelayMillis, long retryMaxDelayMillis, long timeoutMillis, long giveUpAfterMillis,
         boolean ledgerEnabled, String ledgerUrl, String ledgerUser, String ledgerPassword, boolean ledgerSkipDone,
-        int ledgerRetentionDays, int ledgerLeaseSeconds, String reconcile,
+        int ledgerRetentionDays, int ledgerLeaseSeconds, int ledgerClaimAhead, String reconcile,
         long simulatorLatencyMillis, int simulatorThrottlePercent, int simulatorErrorPercent,
         double simulatorRetryAfterSeconds, int simulatorLostAnswerPercent) {
 
@@ -78,6 +78,7 @@ public record EtlSettings(
                 r.bool("etl.ledger.skip-done"),
                 r.integer("etl.ledger.retention-days", 1),
                 r.integer("etl.ledger.lease-seconds", 5),
+                r.integer("etl.ledger.claim-ahead", 1),
                 reconcile(r.text("etl.reconcile")),
                 r.integer("simulator.latency-ms", 0),
                 r.integer("simulator.throttle-percent", 0),

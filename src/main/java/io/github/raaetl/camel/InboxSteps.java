@@ -53,6 +53,9 @@ public final class InboxSteps {
     private final Clock clock;
     private final RecordLedger ledger;
     private final IdempotentRepository seen;
+    private LedgerSteps claimAhead;
+    private RecordSteps mapping;
+    private int window;
 
     /**
      * @param ledger where files are claimed (so two loaders never work on one, and a dead one's file is resumed);
@@ -159,9 +162,26 @@ public final class InboxSteps {
      * stop) no further record is read: the ones in flight finish and the rest go to the retry file, instead
      * of Camel forcing the file's exchange down after its shutdown timeout with nothing published.
      */
-    public Iterator<InputRecord> records(Exchange exchange) {
+    public Iterator<?> records(Exchange exchange) {
         CamelContext context = exchange.getContext();
-        return exchange.getProperty(Props.FILE_RUN, FileRun.class).records(() -> RunControl.stopping(context));
+        FileRun run = exchange.getProperty(Props.FILE_RUN, FileRun.class);
+        Iterator<InputRecord> records = run.records(() -> RunControl.stopping(context));
+        if (claimAhead == null || claimAhead.guard() == null || dryRun) {
+            return records;
+        }
+        return new ClaimAhead(records, run, r -> mapping.map(run, r), claimAhead.guard(),
+                exchange.getProperty(Props.FILE_LEDGER_RUN, String.class), () -> RunControl.stopping(context), window);
+    }
+
+    /**
+     * Reads records a window ahead and claims those new to the ledger in one commit per window.
+     *
+     * @param window how many records a window holds (etl.ledger.claim-ahead)
+     */
+    public void claimAhead(LedgerSteps ledgerSteps, RecordSteps recordSteps, int window) {
+        this.claimAhead = ledgerSteps;
+        this.mapping = recordSteps;
+        this.window = window;
     }
 
     /** After the last record: publish the outputs, then move the input where it belongs. */

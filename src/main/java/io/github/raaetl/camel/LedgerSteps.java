@@ -37,13 +37,18 @@ public final class LedgerSteps {
         this.clock = clock;
     }
 
+    /** The ledger's rules, for claiming records read ahead; null when the ledger is off. */
+    LedgerGuard guard() {
+        return guard;
+    }
+
     /**
      * Decides on a valid record: send it (claimed as SENDING, committed first), or settle it here without sending
      * ({@link Props#SETTLED}): already done, or being sent by a live loader right now.
      */
     public void admit(Exchange exchange) {
-        if (guard == null) {
-            return;
+        if (guard == null || exchange.getProperty(Props.FINGERPRINT) != null) {
+            return; // no ledger, or claimed already when it was read ahead
         }
         Delivery d = exchange.getProperty(Props.DELIVERY, Delivery.class);
         InputRecord record = exchange.getProperty(Props.RECORD, InputRecord.class);

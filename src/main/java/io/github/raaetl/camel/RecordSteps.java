@@ -42,17 +42,37 @@ public final class RecordSteps {
         this.ledger = ledger;
     }
 
+    /**
+     * Maps the record in hand, unless it was mapped (and perhaps claimed in the ledger) when it was read ahead
+     * ({@link PreparedRecord}).
+     */
     public void map(Exchange exchange) {
-        InputRecord record = exchange.getMessage().getBody(InputRecord.class);
+        Object body = exchange.getMessage().getBody();
         FileRun run = run(exchange);
+        if (body instanceof PreparedRecord p) {
+            Delivery d = new Delivery(p.mapped());
+            exchange.setProperty(Props.RECORD, p.record());
+            exchange.setProperty(Props.DELIVERY, d);
+            if (p.fingerprint() != null) {
+                exchange.setProperty(Props.FINGERPRINT, p.fingerprint());
+                d.firstClientRequestId(p.clientRequestId());
+            }
+            return;
+        }
+        InputRecord record = exchange.getMessage().getBody(InputRecord.class);
+        exchange.setProperty(Props.RECORD, record);
+        exchange.setProperty(Props.DELIVERY, new Delivery(map(run, record)));
+    }
+
+    /** Maps a record of a file, saying once per file which columns match no property. */
+    public MappedRecord map(FileRun run, InputRecord record) {
         MappedRecord mapped = mapper.map(record, run.layout().isCollectionExport());
         List<String> fresh = run.noteUnknown(mapped.unknown());
         if (!fresh.isEmpty()) {
             LOG.warn("{}: column(s) {} match no remoteActionAudit property and are not sent", Text.escape(run.fileName()),
                     Text.excerpt(String.join(", ", fresh)));
         }
-        exchange.setProperty(Props.RECORD, record);
-        exchange.setProperty(Props.DELIVERY, new Delivery(mapped));
+        return mapped;
     }
 
     public boolean isInvalid(Exchange exchange) {

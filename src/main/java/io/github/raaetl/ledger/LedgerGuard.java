@@ -3,6 +3,9 @@ package io.github.raaetl.ledger;
 import io.github.raaetl.mapping.MappedRecord;
 
 import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -88,6 +91,38 @@ public final class LedgerGuard {
         }
         throw new IllegalStateException("the record ledger kept changing under record " + recordNumber
                 + "; is another loader sending the same records?");
+    }
+
+    /** A record read ahead, to be claimed with others in one commit. */
+    public record Candidate(MappedRecord record, String clientRequestId, String sourceFile, String fileRun,
+                            long recordNumber) {
+    }
+
+    /**
+     * Claims records read ahead, in one commit: a record new to the ledger is claimed for sending now (its fingerprint
+     * is returned); any other (already done, rejected, being sent, or a repeat of an earlier record in the same
+     * window) gets null and is decided by {@link #admit} when its turn comes, when what came before it is settled.
+     * A claimed record that is not sent after all must be given back with {@link #unsettled}.
+     */
+    public List<String> claimAhead(List<Candidate> candidates) {
+        List<String> fps = new ArrayList<>(candidates.size());
+        List<String> operations = new ArrayList<>(candidates.size());
+        List<RecordLedger.Claim> claims = new ArrayList<>(candidates.size());
+        Instant now = clock.instant();
+        for (Candidate c : candidates) {
+            fps.add(fingerprint(c.record()));
+            operations.add(c.record().operation().label());
+            claims.add(new RecordLedger.Claim(c.clientRequestId(), c.sourceFile(), c.fileRun(), c.recordNumber(), now));
+        }
+        boolean[] claimed = ledger.claimAll(fps, operations, target, claims);
+        List<String> out = new ArrayList<>(candidates.size());
+        for (int i = 0; i < claimed.length; i++) {
+            if (claimed[i]) {
+                inFlight.add(fps.get(i));
+            }
+            out.add(claimed[i] ? fps.get(i) : null);
+        }
+        return out;
     }
 
     /** @return the admission when the record is not to be sent; null when it is (after taking the entry over) */

@@ -200,6 +200,19 @@ public final class RecordLedger implements AutoCloseable {
     public synchronized Optional<LedgerEntry> claim(String fingerprint, String target, String operation, Claim claim) {
         try {
             flushPending();
+            Optional<LedgerEntry> existing = insertClaim(fingerprint, target, operation, claim) ? Optional.empty()
+                    : lookUp(fingerprint);
+            db.commit();
+            return existing;
+        } catch (SQLException e) {
+            rollbackQuietly();
+            throw failure("write", e);
+        }
+    }
+
+    /** Inserts a SENDING entry unless one exists for the fingerprint. @return true when inserted */
+    private boolean insertClaim(String fingerprint, String target, String operation, Claim claim) throws SQLException {
+        {
             if (claimInsert == null) {
                 claimInsert = db.prepareStatement("INSERT INTO record_ledger (" + COLUMNS + ") "
                         + "VALUES (?, ?, ?, ?, NULL, NULL, NULL, ?, NULL, NULL, ?, ?, ?, ?, ?) "
@@ -215,9 +228,25 @@ public final class RecordLedger implements AutoCloseable {
             claimInsert.setLong(8, claim.recordNumber());
             claimInsert.setString(9, owner.id());
             claimInsert.setLong(10, claim.at().toEpochMilli());
-            Optional<LedgerEntry> existing = claimInsert.executeUpdate() == 1 ? Optional.empty() : lookUp(fingerprint);
+            return claimInsert.executeUpdate() == 1;
+        }
+    }
+
+    /**
+     * Claims several fingerprints at once, in one transaction (one commit for a window of records read ahead), as
+     * {@link #claim} does each. @return per fingerprint, whether the claim is now this loader's; where it is not, the
+     * entry already there is left untouched, for the caller to decide on when the record's turn comes
+     */
+    public synchronized boolean[] claimAll(List<String> fingerprints, List<String> operations, String target,
+                                           List<Claim> claims) {
+        try {
+            flushPending();
+            boolean[] claimed = new boolean[fingerprints.size()];
+            for (int i = 0; i < claimed.length; i++) {
+                claimed[i] = insertClaim(fingerprints.get(i), target, operations.get(i), claims.get(i));
+            }
             db.commit();
-            return existing;
+            return claimed;
         } catch (SQLException e) {
             rollbackQuietly();
             throw failure("write", e);

@@ -206,6 +206,15 @@ public final class FileRun {
         }
     }
 
+    /**
+     * A record read but not sent because the run is stopping (it was read ahead): it goes to the retry file, counted
+     * among the records not sent.
+     */
+    public synchronized void notSentNow(InputRecord record, String message) {
+        complete(record, notSent(record, message), null);
+        notSent++;
+    }
+
     /** True once some output could not be written (the file's account is incomplete). */
     public synchronized boolean outputFailed() {
         return outputFailure != null;
@@ -382,14 +391,15 @@ public final class FileRun {
      */
     private String accountForUnsent() {
         String why = outputFailure != null ? "an output file could not be written" : "the run was stopped";
+        long processed = stoppedAt - notSent; // records read ahead and given back unsent are not processed
         while (reader.hasNext()) {
             InputRecord record = reader.next();
             track(record);
             complete(record, notSent(record, "not sent: " + why + " before this record"), null);
             notSent++;
         }
-        return (outputFailure != null ? "reading stopped after " + stoppedAt + " record(s) because an output could not be written"
-                : "the run was stopped after " + stoppedAt + " record(s)") + "; the " + notSent + " record(s) not sent are "
+        return (outputFailure != null ? "reading stopped after " + processed + " record(s) because an output could not be written"
+                : "the run was stopped after " + processed + " record(s)") + "; the " + notSent + " record(s) not sent are "
                 + (dryRun ? "marked invalid (not validated)" : "in the retry file");
     }
 

@@ -57,19 +57,24 @@ class CrashEndToEndTest extends EndToEndSupport {
         assertThat(names).as("every record once, none twice").hasSize(120).doesNotHaveDuplicates();
         List<Map<String, String>> rows = assertAccounted("actions", 120);
         assertThat(rows).allMatch(r -> r.get("outcome").equals("created"));
-        assertThat(rows.subList(0, 49)).as("done before the kill: rebuilt from the ledger, not sent again")
-                .allSatisfy(r -> {
-                    assertThat(r.get("attempts")).isEqualTo("1");
-                    assertThat(r.get("httpStatus")).isEqualTo("201");
-                    assertThat(r.get("id")).isNotEmpty();
-                });
+        // records 1-49 were done before the kill: each is recalled from the ledger (its row rebuilt, nothing sent) or,
+        // when its outcome had not been committed yet, found by a lookup; record 50 was at Graph: found by a lookup
+        long recalled = rows.subList(0, 50).stream().filter(r -> r.get("message").isEmpty()).count();
+        assertThat(rows.subList(0, 50)).allSatisfy(r -> {
+            if (r.get("message").isEmpty()) {
+                assertThat(r.get("attempts")).isEqualTo("1");
+                assertThat(r.get("httpStatus")).isEqualTo("201");
+            } else {
+                assertThat(r.get("message")).startsWith("reconciled:");
+            }
+        });
         assertThat(rows.get(49).get("message")).startsWith("reconciled:");
         assertThat(rows.stream().map(r -> r.get("id")).collect(Collectors.toSet())).hasSize(120);
         JsonNode summary = json.readTree(out.resolve("results/actions.summary.json").toFile());
         assertThat(summary.get("resumed").asBoolean()).isTrue();
-        assertThat(summary.get("ledger").get("doneBeforeInterruption").asLong()).isEqualTo(49);
-        assertThat(summary.get("ledger").get("reconciled").asLong()).isEqualTo(1);
-        assertThat(summary.get("notes").toString()).contains("resumed after an interrupted run: 49 record(s)");
+        assertThat(summary.get("ledger").get("doneBeforeInterruption").asLong()).isEqualTo(recalled);
+        assertThat(summary.get("ledger").get("reconciled").asLong()).isEqualTo(50 - recalled);
+        assertThat(summary.get("notes").toString()).contains("resumed after an interrupted run: " + recalled + " record(s)");
         assertThat(unfinishedOutputs()).as("no .part file left behind").isEmpty();
         assertThat(names(out.resolve("processed"))).containsExactly("actions.csv");
     }
