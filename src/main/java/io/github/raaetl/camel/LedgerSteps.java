@@ -65,6 +65,13 @@ public final class LedgerSteps {
         } else if (a instanceof LedgerGuard.AlreadyDone done) {
             exchange.setProperty(Props.SETTLED, true);
             run.complete(record, alreadyDone(record, d.mapped(), done, run.fileName()), null);
+        } else if (a instanceof LedgerGuard.RecalledRejection refused) {
+            exchange.setProperty(Props.SETTLED, true);
+            LedgerEntry e = refused.entry();
+            run.complete(record, new RecordResult(record.number(), Outcome.REJECTED,
+                    e.httpStatus() == null ? 0 : e.httpStatus(), null, e.attempts() == null ? 0 : e.attempts(),
+                    e.requestId(), e.clientRequestId(), e.message(), e.operation(), d.mapped().sourceId(),
+                    Provenance.RECALLED), null);
         } else if (a instanceof LedgerGuard.Busy busy) {
             exchange.setProperty(Props.SETTLED, true);
             run.complete(record, new RecordResult(record.number(), Outcome.RETRY, 0, null, 0, null, null,

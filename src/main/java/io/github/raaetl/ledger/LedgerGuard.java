@@ -37,6 +37,10 @@ public final class LedgerGuard {
     public record AlreadyDone(String fingerprint, LedgerEntry entry, boolean recalled) implements Admission {
     }
 
+    /** Not sent: this same file's interrupted run sent this very record, and Graph refused it; its answer stands. */
+    public record RecalledRejection(String fingerprint, LedgerEntry entry) implements Admission {
+    }
+
     /** Not sent now: a live loader (this one for another record, or another instance) is sending the same record. */
     public record Busy(String fingerprint, LedgerEntry entry, String holder) implements Admission {
     }
@@ -129,12 +133,13 @@ public final class LedgerGuard {
     private Admission decide(String fp, LedgerEntry seen, String fileRun, long recordNumber) {
         switch (seen.state()) {
             case DONE -> {
-                boolean recalled = fileRun != null && fileRun.equals(seen.fileRun())
-                        && seen.recordNumber() != null && seen.recordNumber() == recordNumber;
+                boolean recalled = sameRecordOfThisRun(seen, fileRun, recordNumber);
                 return recalled || skipDone ? new AlreadyDone(fp, seen, recalled) : null;
             }
             case REJECTED -> {
-                return null;
+                // sent again when it comes back (it may have been fixed), but not within the resume of the very run
+                // that was refused it: the file has not changed, so neither would the answer
+                return sameRecordOfThisRun(seen, fileRun, recordNumber) ? new RecalledRejection(fp, seen) : null;
             }
             case SENDING -> {
                 boolean mine = ledger.owner().id().equals(seen.owner());
@@ -146,6 +151,11 @@ public final class LedgerGuard {
             }
             default -> throw new IllegalStateException("unknown ledger state " + seen.state());
         }
+    }
+
+    private static boolean sameRecordOfThisRun(LedgerEntry seen, String fileRun, long recordNumber) {
+        return fileRun != null && fileRun.equals(seen.fileRun()) && seen.recordNumber() != null
+                && seen.recordNumber() == recordNumber;
     }
 
     /** Graph has it (answered success, or a lookup found it). */

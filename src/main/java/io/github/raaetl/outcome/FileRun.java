@@ -340,7 +340,7 @@ public final class FileRun {
         }
         if (resumed) {
             notes.add(0, "resumed after an interrupted run: " + ledger.get(Provenance.RECALLED.counter())
-                    + " record(s) had been done before it stopped and were not sent again");
+                    + " record(s) had their answer from Graph before it stopped (their rows are rebuilt from the ledger) and were not sent again");
         }
         if (provenances.getOrDefault(Provenance.POSSIBLE_DUPLICATE, 0L) > 0) {
             notes.add(provenances.get(Provenance.POSSIBLE_DUPLICATE) + " record(s) were sent again after an answer "

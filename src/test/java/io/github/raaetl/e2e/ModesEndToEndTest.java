@@ -310,4 +310,24 @@ class ModesEndToEndTest extends EndToEndSupport {
         assertThat(names(inbox)).containsExactly("share.csv");
         assertThat(assertAccounted("share", 1).get(0).get("outcome")).isEqualTo("created");
     }
+
+    @Test
+    void aKeepInputReRunSendsNothingAgainAndResendSendsASecondCopy() throws Exception {
+        drop("share.csv", GOOD);
+        assertThat(EtlApplication.run(new String[]{"--keep-input"}, props())).isZero();
+        assertThat(EtlApplication.run(new String[]{"--keep-input"}, props())).as("already done is a success").isZero();
+        assertThat(sim.records()).as("the re-run sent nothing").hasSize(1);
+        assertThat(EtlApplication.run(new String[]{"--keep-input", "--resend"}, props())).isZero();
+        assertThat(sim.records()).as("--resend: a second copy, as asked").hasSize(2);
+    }
+
+    @Test
+    void theLedgersPasswordIsAKnownSecretAndAnUnsupportedLedgerUrlIsAConfigurationError() throws Exception {
+        drop("ok.csv", GOOD);
+        String password = "ledger-pass-" + java.util.UUID.randomUUID();
+        assertThat(runOnce("etl.ledger.url", "jdbc:mysql://db/etl", "etl.ledger.password", password)).isEqualTo(1);
+        assertThat(io.github.raaetl.support.Secrets.revealedIn("x " + password + " y")).isTrue();
+        assertThat(runOnce("etl.reconcile", "guess")).isEqualTo(1);
+        assertThat(sim.seen()).isEmpty();
+    }
 }
