@@ -26,6 +26,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Clock;
@@ -123,25 +124,46 @@ public final class InboxSteps {
             return null;
         }
         String key = fileKey(file);
+        if (key == null) {
+            return skip(exchange, name, "gone: another loader has taken it meanwhile", null);
+        }
         RecordLedger.FileClaim claim = ledger.claimFile(key, name, UUID.randomUUID().toString());
         if (claim.held()) {
-            exchange.setProperty(Props.FILE_HELD, true);
-            String idempotentKey = exchange.getMessage().getHeader(Exchange.FILE_NAME, String.class) + "-"
-                    + exchange.getMessage().getHeader(Exchange.FILE_LENGTH, Long.class) + "-"
-                    + exchange.getMessage().getHeader(Exchange.FILE_LAST_MODIFIED, Long.class);
-            seen.remove(idempotentKey);
-            LOG.info("{}: left alone: another loader is working on it ({})", Text.escape(name), claim.heldBy());
-            return claim;
+            return skip(exchange, name, "left alone: another loader is working on it (" + claim.heldBy() + ")", claim);
+        }
+        if (!key.equals(fileKey(file))) {
+            // another loader finished it between this poll and the claim (moved it away), or it changed: look again
+            ledger.releaseFile(key);
+            return skip(exchange, name, "gone or changed since it was listed: it is looked at again on the next poll",
+                    new RecordLedger.FileClaim(null, false, "another loader"));
         }
         exchange.setProperty(Props.FILE_KEY, key);
         exchange.setProperty(Props.FILE_LEDGER_RUN, claim.run());
         return claim;
     }
 
-    /** What the ledger knows a file by: its name, size and modification time (a changed file is a new one). */
+    /** The file is not this loader's to process now: it is left alone and forgotten, to be looked at again. */
+    private RecordLedger.FileClaim skip(Exchange exchange, String name, String why, RecordLedger.FileClaim claim) {
+        exchange.setProperty(Props.FILE_HELD, true);
+        String idempotentKey = exchange.getMessage().getHeader(Exchange.FILE_NAME, String.class) + "-"
+                + exchange.getMessage().getHeader(Exchange.FILE_LENGTH, Long.class) + "-"
+                + exchange.getMessage().getHeader(Exchange.FILE_LAST_MODIFIED, Long.class);
+        seen.remove(idempotentKey);
+        LOG.info("{}: {}", Text.escape(name), Text.escape(why));
+        return claim == null ? new RecordLedger.FileClaim(null, false, "another loader") : claim;
+    }
+
+    /**
+     * What the ledger knows a file by: its name, size and modification time (a changed file is a new one); null when
+     * the file is no longer there.
+     */
     private static String fileKey(Path file) throws IOException {
-        BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-        return file.getFileName() + "|" + a.size() + "|" + a.lastModifiedTime().toMillis();
+        try {
+            BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            return file.getFileName() + "|" + a.size() + "|" + a.lastModifiedTime().toMillis();
+        } catch (NoSuchFileException gone) {
+            return null;
+        }
     }
 
     /** The file is done with, whichever way: another loader (or a later run) may take it again. */

@@ -1,23 +1,15 @@
 package io.github.raaetl.outcome;
 
-import io.github.raaetl.support.FileNames;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import io.github.raaetl.input.InputRecord;
 import io.github.raaetl.input.ReadBreak;
 import io.github.raaetl.input.RecordReader;
 import io.github.raaetl.input.SourceFile;
 import io.github.raaetl.input.SourceLayout;
 import io.github.raaetl.support.Text;
-import org.apache.commons.csv.CSVFormat;
-import org.apache.commons.csv.CSVPrinter;
 
 import java.io.IOException;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -33,10 +25,10 @@ import java.util.TreeMap;
 import java.util.function.BooleanSupplier;
 
 /**
- * The bookkeeping for one input file while it is processed: reads its records, takes each record's result,
- * and writes the results, retry, rejected and dry-run files. Results are written in input order even if
- * records finish out of order (a small reorder buffer keyed by read position), and every output is written
- * under a .part name and published only in {@link #finish}.
+ * The bookkeeping for one input file while it is processed: reads its records (tracking each until it has its
+ * result), takes each record's result, counts them, and hands them to its {@link FileOutputs} in input order even if
+ * records finish out of order (a small reorder buffer keyed by read position); at the end it accounts for what was not
+ * read (a stop) or was appended after the read, and makes the file's summary.
  *
  * <p>A failed write never goes unnoticed: the first one is kept, no further record is read (a record sent whose
  * result cannot be recorded would be lost track of), and the summary says the outputs are incomplete, so the input
@@ -48,14 +40,10 @@ public final class FileRun {
     private static final int MAX_GROWTH_ROUNDS = 10;
 
     private final String fileName;
-    private final String baseName;
-    private final String extension;
     private RecordReader reader;
-    private final OutputDirs dirs;
     private final String target;
     private final boolean simulator;
     private final boolean dryRun;
-    private final ObjectMapper json;
     private final Clock clock;
     private final Instant started;
 
@@ -75,25 +63,9 @@ public final class FileRun {
     private long stoppedAt = -1;
     private long notSent;
     private long appended;
-    /** The first output that could not be written, in words; null while all could. */
-    private String outputFailure;
-    /** Outputs a write failed on: never published, their .part files stay behind, clearly unfinished. */
-    private final Set<Path> broken = new java.util.HashSet<>();
-
-    private final AtomicFile resultsFile;
-    private final CSVPrinter results;
-    private AtomicFile retryFile;
-    private RecordSink retries;
-    private AtomicFile rejectedFile;
-    private RecordSink rejected;
-    private AtomicFile requestsFile;
-    private Writer requests;
+    private final FileOutputs outputs;
 
     private record Finished(InputRecord record, RecordResult result, JsonNode request) {
-    }
-
-    private interface Write {
-        void run() throws IOException;
     }
 
     /**
@@ -104,24 +76,13 @@ public final class FileRun {
     public FileRun(String fileName, RecordReader reader, OutputDirs dirs, String target, boolean simulator,
                    boolean dryRun, ObjectMapper json, Clock clock) throws OutputFailure {
         this.fileName = fileName;
-        this.baseName = FileNames.stem(fileName);
-        this.extension = FileNames.extension(fileName);
         this.reader = reader;
-        this.dirs = dirs;
         this.target = target;
         this.simulator = simulator;
         this.dryRun = dryRun;
-        this.json = json;
         this.clock = clock;
         this.started = clock.instant();
-        Path resultsDir = dryRun ? dirs.dryRun() : dirs.results();
-        resultsFile = new AtomicFile(resultsDir.resolve(baseName + ".results.csv"));
-        try {
-            results = new CSVPrinter(Files.newBufferedWriter(resultsFile.part(), StandardCharsets.UTF_8),
-                    CSVFormat.RFC4180.builder().setHeader(RecordResult.HEADER).get());
-        } catch (IOException e) {
-            throw new OutputFailure(resultsFile.part(), e);
-        }
+        this.outputs = new FileOutputs(dirs, fileName, dryRun, json, reader.layout(), reader.source());
     }
 
     public String fileName() {
@@ -154,7 +115,7 @@ public final class FileRun {
                     return false;
                 }
                 synchronized (FileRun.this) {
-                    if (outputFailure != null || stopRequested.getAsBoolean()) {
+                    if (outputs.failure() != null || stopRequested.getAsBoolean()) {
                         stoppedAt = read;
                         return false;
                     }
@@ -217,69 +178,14 @@ public final class FileRun {
 
     /** True once some output could not be written (the file's account is incomplete). */
     public synchronized boolean outputFailed() {
-        return outputFailure != null;
+        return outputs.failure() != null;
     }
 
     private void write(Finished f) {
         RecordResult r = f.result();
         counts.merge(r.tally(), 1L, Long::sum);
         provenances.merge(r.provenance(), 1L, Long::sum);
-        if (!broken.contains(resultsFile.part())) {
-            guarded(resultsFile.part(), () -> results.printRecord(r.row()));
-        }
-        switch (r.outcome()) {
-            case RETRY -> {
-                if (retryFile == null) {
-                    retryFile = new AtomicFile(dirs.retries().resolve(baseName + ".retry" + extension));
-                    guarded(retryFile.part(), () -> retries = RecordSink.open(reader.layout(), retryFile.part(), false,
-                            json, reader.source()));
-                }
-                if (retries != null && !guarded(retryFile.part(), () -> retries.write(f.record(), null))) {
-                    retries = null;
-                }
-            }
-            case INVALID, REJECTED -> {
-                if (rejectedFile == null) {
-                    rejectedFile = new AtomicFile(dirs.rejected().resolve(baseName + ".rejected" + extension));
-                    guarded(rejectedFile.part(), () -> rejected = RecordSink.open(reader.layout(), rejectedFile.part(),
-                            true, json, reader.source()));
-                }
-                if (rejected != null && !guarded(rejectedFile.part(),
-                        () -> rejected.write(f.record(), "record " + r.record() + ": " + r.message()))) {
-                    rejected = null;
-                }
-            }
-            case VALID -> {
-                if (requestsFile == null) {
-                    requestsFile = new AtomicFile(dirs.dryRun().resolve(baseName + ".requests.jsonl"));
-                    guarded(requestsFile.part(), () -> requests = Files.newBufferedWriter(requestsFile.part(),
-                            StandardCharsets.UTF_8));
-                }
-                if (requests != null && !guarded(requestsFile.part(), () -> {
-                    requests.write(json.writeValueAsString(f.request()));
-                    requests.write('\n');
-                })) {
-                    requests = null;
-                }
-            }
-            default -> {
-                // created and updated live in the results file only
-            }
-        }
-    }
-
-    /** Runs a write; a failure is kept (the first one) and reported, never thrown. */
-    private boolean guarded(Path path, Write write) {
-        try {
-            write.run();
-            return true;
-        } catch (IOException | RuntimeException e) {
-            if (outputFailure == null) {
-                outputFailure = new OutputFailure(path, e).getMessage();
-            }
-            broken.add(path);
-            return false;
-        }
+        outputs.write(f.record(), r, f.request());
     }
 
     /**
@@ -314,17 +220,7 @@ public final class FileRun {
                         null);
             }
         }
-        List<String> outputs = new ArrayList<>();
-        publish(resultsFile, () -> results.close(true), outputs);
-        if (retryFile != null) {
-            publish(retryFile, retries == null ? null : retries::close, outputs);
-        }
-        if (rejectedFile != null) {
-            publish(rejectedFile, rejected == null ? null : rejected::close, outputs);
-        }
-        if (requestsFile != null) {
-            publish(requestsFile, requests == null ? null : requests::close, outputs);
-        }
+        List<String> published = outputs.publish();
         Map<String, Long> perOutcome = new LinkedHashMap<>();
         for (String o : dryRun ? List.of(Outcome.VALID.label(), Outcome.INVALID.label())
                 : List.of(Outcome.CREATED.label(), Outcome.UPDATED.label(), Provenance.ALREADY_DONE.counter(),
@@ -351,13 +247,14 @@ public final class FileRun {
             String mismatch = "internal error: " + read + " records read but " + accounted + " accounted for";
             problem = problem == null ? mismatch : problem + "; " + mismatch;
         }
+        String outputFailure = outputs.failure();
         if (outputFailure != null) {
             String incomplete = "the outputs could not all be written: " + outputFailure;
             problem = problem == null ? incomplete : problem + "; " + incomplete;
         }
         long millis = clock.millis() - started.toEpochMilli();
         return new FileSummary(fileName, reader.layout().format().name(), target, simulator, dryRun, read, perOutcome,
-                millis, problem, outputFailure == null, List.copyOf(unknown), List.copyOf(notes), List.copyOf(outputs),
+                millis, problem, outputFailure == null, List.copyOf(unknown), List.copyOf(notes), List.copyOf(published),
                 notSent, appended, resumed, ledger, null);
     }
 
@@ -371,18 +268,7 @@ public final class FileRun {
      * the summary file among the outputs, or flagged incomplete when even that could not be written.
      */
     public synchronized FileSummary publishSummary(FileSummary summary) {
-        AtomicFile file = new AtomicFile((dryRun ? dirs.dryRun() : dirs.results()).resolve(baseName + ".summary.json"));
-        FileSummary complete = summary.withOutput(file.target().toString());
-        boolean written = guarded(file.part(), () -> json.copy().enable(SerializationFeature.INDENT_OUTPUT)
-                .writeValue(file.part().toFile(), complete)) && guarded(file.part(), file::publish);
-        return written ? complete : summary.withOutputFailure(outputFailure);
-    }
-
-    private void publish(AtomicFile file, Write close, List<String> outputs) {
-        boolean closed = close == null || guarded(file.part(), close);
-        if (closed && !broken.contains(file.part()) && guarded(file.part(), file::publish)) {
-            outputs.add(file.target().toString());
-        }
+        return outputs.publishSummary(summary);
     }
 
     /**
@@ -390,7 +276,8 @@ public final class FileRun {
      * record gets its row in the results and its place in the retry file, ready to be dropped back in.
      */
     private String accountForUnsent() {
-        String why = outputFailure != null ? "an output file could not be written" : "the run was stopped";
+        boolean outputFailed = outputs.failure() != null;
+        String why = outputFailed ? "an output file could not be written" : "the run was stopped";
         long processed = stoppedAt - notSent; // records read ahead and given back unsent are not processed
         while (reader.hasNext()) {
             InputRecord record = reader.next();
@@ -398,7 +285,7 @@ public final class FileRun {
             complete(record, notSent(record, "not sent: " + why + " before this record"), null);
             notSent++;
         }
-        return (outputFailure != null ? "reading stopped after " + processed + " record(s) because an output could not be written"
+        return (outputFailed ? "reading stopped after " + processed + " record(s) because an output could not be written"
                 : "the run was stopped after " + processed + " record(s)") + "; the " + notSent + " record(s) not sent are "
                 + (dryRun ? "marked invalid (not validated)" : "in the retry file");
     }
