@@ -87,7 +87,7 @@ class SeveralLoadersEndToEndTest extends EndToEndSupport {
     }
 
     @Test
-    void aKilledLoadersFileIsLeftAloneWhileItsLeaseRunsThenResumedByAnotherWithNoDuplicate() throws Exception {
+    void aKilledLoadersFileIsResumedByAnotherOnceItsLeaseRunsOutWithNoDuplicate() throws Exception {
         Map<String, String> env = sharedLedger(postgres.newDatabase());
         drop("actions.csv", records("PC", 60));
         RequestHold inFlight = sim.hold("PC-0030");
@@ -105,8 +105,9 @@ class SeveralLoadersEndToEndTest extends EndToEndSupport {
         Result second = java(env, "--once");
 
         assertThat(second.exit()).as(second.output()).isZero();
-        assertThat(second.output()).contains("left alone: another loader is working on it (pid " + first.pid())
-                .contains("resuming it");
+        // (whether the second loader first found the lease still running depends on how fast it started; that a live
+        // lease is respected is shown with a movable clock in PostgresLedgerTest)
+        assertThat(second.output()).contains("resuming it");
         assertThat(sim.records().stream().map(r -> r.get("deviceDisplayName").asText()).toList())
                 .hasSize(60).doesNotHaveDuplicates();
         List<Map<String, String>> rows = assertAccounted("actions", 60);
