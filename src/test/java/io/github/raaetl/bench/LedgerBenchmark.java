@@ -10,18 +10,23 @@ import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Random;
 import java.util.UUID;
 import java.util.stream.Stream;
 
 /**
- * What a large embedded ledger costs: fills one with N records as the record path writes them (a claim, then the
- * outcome with the next claim), then prints its size on disk, the time per record written, per lookup of a record it
+ * What a large embedded ledger costs: fills one with N records as the record path writes them (claims in windows
+ * read ahead, one commit each, and the outcomes with the next window), then prints its size on disk, the time per record written, per lookup of a record it
  * holds and of one it does not, and what opening it costs (Flyway's check, the retention purge and the scan for SENDING
  * entries, which run at every start). Run by {@code bench/ledger-cost.sh}; not a test.
  */
 public final class LedgerBenchmark {
+
+    /** etl.ledger.claim-ahead's default. */
+    private static final int WINDOW = 32;
 
     private LedgerBenchmark() {
     }
@@ -39,13 +44,22 @@ public final class LedgerBenchmark {
         long t0 = System.nanoTime();
         try (RecordLedger ledger = RecordLedger.open(url, "", "", LedgerOwner.current(), Duration.ofSeconds(60), clock)) {
             String run = UUID.randomUUID().toString();
+            List<String> fps = new ArrayList<>();
+            List<RecordLedger.Claim> claims = new ArrayList<>();
             for (int i = 0; i < n; i++) {
-                String fp = fingerprint(sha, hex, i);
-                Instant now = clock.instant();
-                ledger.claim(fp, target, "create", new RecordLedger.Claim(UUID.randomUUID().toString(),
-                        "migration-" + (i / 100_000) + ".csv", run, i % 100_000 + 1, now));
-                ledger.done(fp, new RecordLedger.Answer(UUID.randomUUID().toString(), 201, 1, null,
-                        UUID.randomUUID().toString(), null, now));
+                if (i % WINDOW == 0) { // a window read ahead, claimed in one commit, as the record path does
+                    fps.clear();
+                    claims.clear();
+                    Instant now = clock.instant();
+                    for (int j = i; j < Math.min(n, i + WINDOW); j++) {
+                        fps.add(fingerprint(sha, hex, j));
+                        claims.add(new RecordLedger.Claim(UUID.randomUUID().toString(),
+                                "migration-" + (j / 100_000) + ".csv", run, j % 100_000 + 1, now));
+                    }
+                    ledger.claimAll(fps, java.util.Collections.nCopies(fps.size(), "create"), target, claims);
+                }
+                ledger.done(fps.get(i % WINDOW), new RecordLedger.Answer(UUID.randomUUID().toString(), 201, 1, null,
+                        UUID.randomUUID().toString(), null, clock.instant()));
                 if ((i + 1) % 200_000 == 0) {
                     System.out.printf("  %,d written, %.1f us per record so far%n", i + 1,
                             (System.nanoTime() - t0) / 1000.0 / (i + 1));
@@ -84,7 +98,8 @@ public final class LedgerBenchmark {
             }
             System.out.printf("records: %,d (size() says %,d)%n", n, ledger.size());
             System.out.printf("on disk: %.1f MB (%.0f bytes per record)%n", bytes / 1e6, (double) bytes / n);
-            System.out.printf("write (claim + outcome, one commit per record): %.1f us per record%n", writeMicros);
+            System.out.printf("write (claims in windows of %d, one commit each, outcomes with the next window): %.1f us "
+                    + "per record%n", WINDOW, writeMicros);
             System.out.printf("lookup of a record it holds: %.1f us; of one it does not: %.1f us%n", hitMicros,
                     missMicros);
             System.out.printf("open (Flyway check, retention purge, SENDING scan): %.0f ms%n", openMillis);
