@@ -19,7 +19,6 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.BooleanSupplier;
@@ -40,7 +39,7 @@ public final class FileRun {
     private static final int MAX_GROWTH_ROUNDS = 10;
 
     private final String fileName;
-    private RecordReader reader;
+    private final RecordCursor cursor;
     private final String target;
     private final boolean simulator;
     private final boolean dryRun;
@@ -53,14 +52,8 @@ public final class FileRun {
     private boolean resumed;
     private final Set<String> unknown = new LinkedHashSet<>();
     private final TreeMap<Long, Finished> pending = new TreeMap<>();
-    /** Records read and not yet given a result; bounded by how many are delivered at once. */
-    private final TreeMap<Long, InputRecord> inFlight = new TreeMap<>();
     private final List<String> notes = new ArrayList<>();
     private long nextToWrite;
-    private long read;
-    private long lastNumberRead;
-    /** How many records had been read when reading was cut short (a stop, a failed write); -1 while it runs on. */
-    private long stoppedAt = -1;
     private long notSent;
     private long appended;
     private final FileOutputs outputs;
@@ -76,13 +69,13 @@ public final class FileRun {
     public FileRun(String fileName, RecordReader reader, OutputDirs dirs, String target, boolean simulator,
                    boolean dryRun, ObjectMapper json, Clock clock) throws OutputFailure {
         this.fileName = fileName;
-        this.reader = reader;
+        this.cursor = new RecordCursor(reader);
         this.target = target;
         this.simulator = simulator;
         this.dryRun = dryRun;
         this.clock = clock;
         this.started = clock.instant();
-        this.outputs = new FileOutputs(dirs, fileName, dryRun, json, reader.layout(), reader.source());
+        this.outputs = new FileOutputs(dirs, fileName, dryRun, json, cursor.layout(), cursor.source());
     }
 
     public String fileName() {
@@ -90,7 +83,7 @@ public final class FileRun {
     }
 
     public SourceLayout layout() {
-        return reader.layout();
+        return cursor.layout();
     }
 
     /**
@@ -108,36 +101,7 @@ public final class FileRun {
      * would be sent again whole.
      */
     public Iterator<InputRecord> records(BooleanSupplier stopRequested) {
-        return new Iterator<>() {
-            @Override
-            public boolean hasNext() {
-                if (!reader.hasNext()) {
-                    return false;
-                }
-                synchronized (FileRun.this) {
-                    if (outputs.failure() != null || stopRequested.getAsBoolean()) {
-                        stoppedAt = read;
-                        return false;
-                    }
-                }
-                return true;
-            }
-
-            @Override
-            public InputRecord next() {
-                InputRecord record = reader.next();
-                synchronized (FileRun.this) {
-                    track(record);
-                }
-                return record;
-            }
-        };
-    }
-
-    private void track(InputRecord record) {
-        read++;
-        lastNumberRead = record.number();
-        inFlight.put(record.ordinal(), record);
+        return cursor.records(() -> outputFailed() || stopRequested.getAsBoolean());
     }
 
     /** @return the names not seen before in this file, so each unknown column is reported once */
@@ -156,7 +120,7 @@ public final class FileRun {
      * failed write: the failure is kept and reported by {@link #finish}.
      */
     public synchronized void complete(InputRecord record, RecordResult result, JsonNode request) {
-        if (inFlight.remove(record.ordinal()) == null) {
+        if (!cursor.answer(record)) {
             // a record has one result; a second one (an error after it was recorded) must not count twice
             return;
         }
@@ -197,25 +161,26 @@ public final class FileRun {
      */
     public synchronized FileSummary finish(String failure) {
         // before the read break and the reader's notes are looked at: reading the rest may meet either
-        if (stoppedAt >= 0) {
+        if (cursor.stoppedAt() >= 0) {
             notes.add(accountForUnsent());
         }
         String problem = failure;
-        ReadBreak readBreak = reader.readBreak().orElse(null);
+        ReadBreak readBreak = cursor.readBreak().orElse(null);
         if (problem == null && readBreak != null) {
             problem = readBreak.describe();
         }
-        if (problem == null && stoppedAt < 0) {
+        if (problem == null && cursor.stoppedAt() < 0) {
             problem = accountForChangesAfterRead();
         }
-        notes.addAll(0, reader.notes());
-        closeQuietly(reader);
-        if (!inFlight.isEmpty()) {
+        notes.addAll(0, cursor.notes());
+        cursor.close();
+        List<InputRecord> unanswered = cursor.unanswered();
+        if (!unanswered.isEmpty()) {
             // processing stopped before these records got a result: they were not confirmed delivered,
             // so they go to the retry file rather than vanish
-            String note = inFlight.size() + " record(s) got no result (processing was interrupted); they are in the retry file";
+            String note = unanswered.size() + " record(s) got no result (processing was interrupted); they are in the retry file";
             problem = problem == null ? note : problem + "; " + note;
-            for (InputRecord record : new ArrayList<>(inFlight.values())) {
+            for (InputRecord record : unanswered) {
                 complete(record, notSent(record, "no result was recorded for this record (processing was interrupted)"),
                         null);
             }
@@ -242,6 +207,7 @@ public final class FileRun {
             notes.add(provenances.get(Provenance.POSSIBLE_DUPLICATE) + " record(s) were sent again after an answer "
                     + "was lost, without a lookup: each may now be in Graph twice (see their results message)");
         }
+        long read = cursor.read();
         long accounted = counts.values().stream().mapToLong(Long::longValue).sum();
         if (accounted != read) {
             String mismatch = "internal error: " + read + " records read but " + accounted + " accounted for";
@@ -253,7 +219,7 @@ public final class FileRun {
             problem = problem == null ? incomplete : problem + "; " + incomplete;
         }
         long millis = clock.millis() - started.toEpochMilli();
-        return new FileSummary(fileName, reader.layout().format().name(), target, simulator, dryRun, read, perOutcome,
+        return new FileSummary(fileName, cursor.layout().format().name(), target, simulator, dryRun, read, perOutcome,
                 millis, problem, outputFailure == null, List.copyOf(unknown), List.copyOf(notes), List.copyOf(published),
                 notSent, appended, resumed, ledger, null);
     }
@@ -278,13 +244,11 @@ public final class FileRun {
     private String accountForUnsent() {
         boolean outputFailed = outputs.failure() != null;
         String why = outputFailed ? "an output file could not be written" : "the run was stopped";
-        long processed = stoppedAt - notSent; // records read ahead and given back unsent are not processed
-        while (reader.hasNext()) {
-            InputRecord record = reader.next();
-            track(record);
+        long processed = cursor.stoppedAt() - notSent; // records read ahead and given back unsent are not processed
+        cursor.readRest(record -> {
             complete(record, notSent(record, "not sent: " + why + " before this record"), null);
             notSent++;
-        }
+        });
         return (outputFailed ? "reading stopped after " + processed + " record(s) because an output could not be written"
                 : "the run was stopped after " + processed + " record(s)") + "; the " + notSent + " record(s) not sent are "
                 + (dryRun ? "marked invalid (not validated)" : "in the retry file");
@@ -299,7 +263,7 @@ public final class FileRun {
     private String accountForChangesAfterRead() {
         try {
             for (int round = 0; round < MAX_GROWTH_ROUNDS; round++) {
-                SourceFile.Change change = reader.source().changeSinceRead();
+                SourceFile.Change change = cursor.changeSinceRead();
                 switch (change.kind()) {
                     case NONE, NOT_READ_TO_END -> {
                         if (appended > 0) {
@@ -314,29 +278,24 @@ public final class FileRun {
                                 + "its results before dropping anything back";
                     }
                     case GREW -> {
-                        if (!change.endedWithLineBreak() && read > 0) {
-                            notes.add("record " + lastNumberRead + " was the last one read and no line break followed "
+                        if (!change.endedWithLineBreak() && cursor.read() > 0) {
+                            notes.add("record " + cursor.lastNumberRead() + " was the last one read and no line break followed "
                                     + "it; the file then grew, so it may have been read before it was completely "
                                     + "written: check it in Graph");
                         }
-                        Optional<RecordReader> more = reader.continuation();
-                        if (more.isEmpty()) {
+                        boolean readOn = cursor.readAppended(record -> {
+                            complete(record, notSent(record, "not sent: appended to the file after it had been read to "
+                                    + "its end (drop the retry file back in)"), null);
+                            appended++;
+                        });
+                        if (!readOn) {
                             return "bytes " + change.readTo() + " to " + change.sizeNow() + " were written after the "
                                     + "file had been read to its end, and a JSON document cannot be read on past its "
                                     + "end, so they were not read; write files under another name and rename them "
                                     + "when complete";
                         }
-                        closeQuietly(reader);
-                        reader = more.get();
-                        while (reader.hasNext()) {
-                            InputRecord record = reader.next();
-                            track(record);
-                            complete(record, notSent(record, "not sent: appended to the file after it had been read to "
-                                    + "its end (drop the retry file back in)"), null);
-                            appended++;
-                        }
-                        if (reader.readBreak().isPresent()) {
-                            return reader.readBreak().get().describe();
+                        if (cursor.readBreak().isPresent()) {
+                            return cursor.readBreak().get().describe();
                         }
                     }
                     default -> throw new IllegalStateException(change.kind().name());
@@ -352,13 +311,5 @@ public final class FileRun {
     private RecordResult notSent(InputRecord record, String message) {
         return new RecordResult(record.number(), dryRun ? Outcome.INVALID : Outcome.RETRY, 0, null, 0, null, null,
                 message, null, null);
-    }
-
-    private static void closeQuietly(RecordReader r) {
-        try {
-            r.close();
-        } catch (IOException ignored) {
-            // the records are read; a failing close changes nothing
-        }
     }
 }
