@@ -212,24 +212,22 @@ public final class RecordLedger implements AutoCloseable {
 
     /** Inserts a SENDING entry unless one exists for the fingerprint. @return true when inserted */
     private boolean insertClaim(String fingerprint, String target, String operation, Claim claim) throws SQLException {
-        {
-            if (claimInsert == null) {
-                claimInsert = db.prepareStatement("INSERT INTO record_ledger (" + COLUMNS + ") "
-                        + "VALUES (?, ?, ?, ?, NULL, NULL, NULL, ?, NULL, NULL, ?, ?, ?, ?, ?) "
-                        + "ON CONFLICT (fingerprint) DO NOTHING");
-            }
-            claimInsert.setString(1, fingerprint);
-            claimInsert.setString(2, LedgerState.SENDING.name());
-            claimInsert.setString(3, target);
-            claimInsert.setString(4, operation);
-            claimInsert.setString(5, claim.clientRequestId());
-            claimInsert.setString(6, claim.sourceFile());
-            claimInsert.setString(7, claim.fileRun());
-            claimInsert.setLong(8, claim.recordNumber());
-            claimInsert.setString(9, owner.id());
-            claimInsert.setLong(10, claim.at().toEpochMilli());
-            return claimInsert.executeUpdate() == 1;
+        if (claimInsert == null) {
+            claimInsert = db.prepareStatement("INSERT INTO record_ledger (" + COLUMNS + ") "
+                    + "VALUES (?, ?, ?, ?, NULL, NULL, NULL, ?, NULL, NULL, ?, ?, ?, ?, ?) "
+                    + "ON CONFLICT (fingerprint) DO NOTHING");
         }
+        claimInsert.setString(1, fingerprint);
+        claimInsert.setString(2, LedgerState.SENDING.name());
+        claimInsert.setString(3, target);
+        claimInsert.setString(4, operation);
+        claimInsert.setString(5, claim.clientRequestId());
+        claimInsert.setString(6, claim.sourceFile());
+        claimInsert.setString(7, claim.fileRun());
+        claimInsert.setLong(8, claim.recordNumber());
+        claimInsert.setString(9, owner.id());
+        claimInsert.setLong(10, claim.at().toEpochMilli());
+        return claimInsert.executeUpdate() == 1;
     }
 
     /**
@@ -542,21 +540,19 @@ public final class RecordLedger implements AutoCloseable {
                     + "request_id = ?, message = ?, owner = ?, updated_at = ? WHERE fingerprint = ?");
         }
         PreparedStatement u = outcomeUpdate;
-        {
-            u.setString(1, state.name());
-            u.setString(2, a.graphId());
-            u.setInt(3, a.httpStatus());
-            u.setInt(4, a.attempts());
-            u.setString(5, a.clientRequestId());
-            u.setString(6, a.requestId());
-            u.setString(7, a.message() == null ? null : a.message().length() > 2000 ? a.message().substring(0, 2000)
-                    : a.message());
-            u.setString(8, owner.id());
-            u.setLong(9, a.at().toEpochMilli());
-            u.setString(10, fingerprint);
-            if (u.executeUpdate() != 1) {
-                throw new SQLException("the ledger has no claim for " + fingerprint + " to mark " + state);
-            }
+        u.setString(1, state.name());
+        u.setString(2, a.graphId());
+        u.setInt(3, a.httpStatus());
+        u.setInt(4, a.attempts());
+        u.setString(5, a.clientRequestId());
+        u.setString(6, a.requestId());
+        u.setString(7, a.message() == null ? null : a.message().length() > 2000 ? a.message().substring(0, 2000)
+                : a.message());
+        u.setString(8, owner.id());
+        u.setLong(9, a.at().toEpochMilli());
+        u.setString(10, fingerprint);
+        if (u.executeUpdate() != 1) {
+            throw new SQLException("the ledger has no claim for " + fingerprint + " to mark " + state);
         }
     }
 
