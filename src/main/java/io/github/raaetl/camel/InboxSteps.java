@@ -31,7 +31,9 @@ import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Clock;
 import java.util.Iterator;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The inbox route's steps for one file: open it (or refuse it as a whole), stream its records to the
@@ -54,6 +56,7 @@ public final class InboxSteps {
     private final Clock clock;
     private final RecordLedger ledger;
     private final IdempotentRepository seen;
+    private final Set<String> toldHeld = ConcurrentHashMap.newKeySet();
     private LedgerSteps claimAhead;
     private RecordSteps mapping;
     private int window;
@@ -149,7 +152,12 @@ public final class InboxSteps {
                 + exchange.getMessage().getHeader(Exchange.FILE_LENGTH, Long.class) + "-"
                 + exchange.getMessage().getHeader(Exchange.FILE_LAST_MODIFIED, Long.class);
         seen.remove(idempotentKey);
-        LOG.info("{}: {}", Text.escape(name), Text.escape(why));
+        // said once per file and reason: a file held by another loader is looked at again on every poll
+        if (toldHeld.add(name + "|" + why)) {
+            LOG.info("{}: {}", Text.escape(name), Text.escape(why));
+        } else {
+            LOG.debug("{}: {}", Text.escape(name), Text.escape(why));
+        }
         return claim == null ? new RecordLedger.FileClaim(null, false, "another loader") : claim;
     }
 
