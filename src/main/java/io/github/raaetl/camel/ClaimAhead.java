@@ -46,11 +46,11 @@ final class ClaimAhead implements Iterator<PreparedRecord> {
 
     @Override
     public boolean hasNext() {
+        if (ready.isEmpty()) {
+            fill(); // its commit may write rows that were waiting for it, and so find an output broken
+        }
         if (!ready.isEmpty() && (stopping.getAsBoolean() || run.outputFailed())) {
             giveBack(run.outputFailed() ? "an output file could not be written" : "the run was stopped");
-        }
-        if (ready.isEmpty()) {
-            fill();
         }
         return !ready.isEmpty();
     }

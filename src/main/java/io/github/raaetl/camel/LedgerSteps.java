@@ -18,6 +18,7 @@ import org.slf4j.LoggerFactory;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.UUID;
+import java.util.function.Consumer;
 
 /**
  * The record route's ledger steps: before a record is sent, ask the ledger (already done? being sent elsewhere? may it
@@ -102,35 +103,46 @@ public final class LedgerSteps {
     }
 
     /**
-     * Remembers how a record admitted for sending ended, before its results row is written (so a row never claims
-     * what the ledger does not hold). A ledger that cannot be written is reported in the row and the log; the claim
-     * then stays SENDING, so the record is looked up, never blindly sent twice, when it comes back.
+     * Remembers how a record admitted for sending ended, and hands its results row to {@code write} only once the
+     * ledger holds it: a done or a rejection once committed (with the next window's claims, or the flush), anything
+     * else at once. So no row ever says more than the ledger would after a crash. A ledger that cannot be written is
+     * reported in the row and the log; the claim then stays SENDING, so the record is looked up, never blindly sent
+     * twice, when it comes back.
      */
-    public RecordResult settle(Exchange exchange, RecordResult result) {
+    public void settle(Exchange exchange, RecordResult result, Consumer<RecordResult> write) {
         String fp = exchange.getProperty(Props.FINGERPRINT, String.class);
         if (guard == null || fp == null) {
-            return result;
+            write.accept(result);
+            return;
         }
         exchange.removeProperty(Props.FINGERPRINT);
         Delivery d = exchange.getProperty(Props.DELIVERY, Delivery.class);
+        Consumer<String> afterCommit = failure -> write.accept(failure == null ? result : withLedgerFailure(result,
+                failure));
         try {
             RecordLedger.Answer answer = new RecordLedger.Answer(result.id(), result.httpStatus(), result.attempts(),
                     result.clientRequestId(), result.requestId(), result.message(), clock.instant());
             switch (result.outcome()) {
-                case CREATED, UPDATED -> guard.done(fp, answer);
-                case REJECTED -> guard.rejected(fp, answer);
-                default -> guard.unsettled(fp, d != null && d.mayHaveLanded());
+                case CREATED, UPDATED -> guard.done(fp, answer, afterCommit);
+                case REJECTED -> guard.rejected(fp, answer, afterCommit);
+                default -> {
+                    guard.unsettled(fp, d != null && d.mayHaveLanded());
+                    write.accept(result);
+                }
             }
-            return result;
         } catch (RuntimeException e) {
-            LOG.error("record {}: the ledger could not record its outcome ({}): {}", result.record(),
-                    result.outcome().label(), Text.describe(e));
-            String note = "the ledger could not record this outcome (" + Text.describe(e) + "); it will be looked "
-                    + "up in Graph before it is ever sent again";
-            return new RecordResult(result.record(), result.outcome(), result.httpStatus(), result.id(),
-                    result.attempts(), result.requestId(), result.clientRequestId(),
-                    result.message() == null ? note : result.message() + "; " + note, result.operation(),
-                    result.sourceId(), result.provenance());
+            write.accept(withLedgerFailure(result, Text.describe(e)));
         }
+    }
+
+    private static RecordResult withLedgerFailure(RecordResult result, String failure) {
+        LOG.error("record {}: the ledger could not record its outcome ({}): {}", result.record(),
+                result.outcome().label(), failure);
+        String note = "the ledger could not record this outcome (" + failure + "); it will be looked up in Graph "
+                + "before it is ever sent again";
+        return new RecordResult(result.record(), result.outcome(), result.httpStatus(), result.id(),
+                result.attempts(), result.requestId(), result.clientRequestId(),
+                result.message() == null ? note : result.message() + "; " + note, result.operation(),
+                result.sourceId(), result.provenance());
     }
 }

@@ -172,8 +172,10 @@ public final class RecordSteps {
                 v == null ? null : v.requestId(), d == null ? null : d.clientRequestId(), message,
                 m == null || m.operation() == null ? null : m.operation().label(), m == null ? null : m.sourceId(),
                 provenance);
-        // the ledger first: a results row never claims what the ledger does not hold
-        run(exchange).complete(record, ledger.settle(exchange, result), request);
+        // the ledger first: a results row is written once the ledger holds what it says
+        FileRun run = run(exchange);
+        InputRecord answered = record;
+        ledger.settle(exchange, result, r -> run.complete(answered, r, request));
     }
 
     private static long recordNumber(Exchange exchange) {

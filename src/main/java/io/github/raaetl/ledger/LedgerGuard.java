@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
 /**
  * The ledger's rules on the record path: whether a record is sent, and what is remembered of how it ended.
@@ -160,8 +161,16 @@ public final class LedgerGuard {
 
     /** Graph has it (answered success, or a lookup found it). */
     public void done(String fingerprint, RecordLedger.Answer answer) {
+        done(fingerprint, answer, null);
+    }
+
+    /**
+     * Graph has it; {@code afterCommit} is told when that is committed (null) or could not be (why): see
+     * {@link RecordLedger#done(String, RecordLedger.Answer, Consumer)}.
+     */
+    public void done(String fingerprint, RecordLedger.Answer answer, Consumer<String> afterCommit) {
         try {
-            ledger.done(fingerprint, answer);
+            ledger.done(fingerprint, answer, afterCommit);
         } finally {
             inFlight.remove(fingerprint);
         }
@@ -169,8 +178,13 @@ public final class LedgerGuard {
 
     /** Graph refused it for good. */
     public void rejected(String fingerprint, RecordLedger.Answer answer) {
+        rejected(fingerprint, answer, null);
+    }
+
+    /** Graph refused it for good; {@code afterCommit} as for {@link #done(String, RecordLedger.Answer, Consumer)}. */
+    public void rejected(String fingerprint, RecordLedger.Answer answer, Consumer<String> afterCommit) {
         try {
-            ledger.rejected(fingerprint, answer);
+            ledger.rejected(fingerprint, answer, afterCommit);
         } finally {
             inFlight.remove(fingerprint);
         }

@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * The durable ledger: one row per audit event sent or being sent (its fingerprint, state and Graph's answer), the
@@ -44,6 +45,9 @@ public final class RecordLedger implements AutoCloseable {
     private final LedgerLock lock;
     /** Outcomes not yet committed: they go with the next claim's transaction, or {@link #flush}. */
     private final List<Write> pending = new ArrayList<>();
+    /** Told once the outcomes they wait for are committed (null) or lost with a failed transaction (why). */
+    private final List<Consumer<String>> waiting = new ArrayList<>();
+    private final List<Consumer<String>> inTransaction = new ArrayList<>();
     private PreparedStatement claimInsert;
     private PreparedStatement findQuery;
     private PreparedStatement outcomeUpdate;
@@ -51,6 +55,20 @@ public final class RecordLedger implements AutoCloseable {
 
     private interface Write {
         void run() throws SQLException;
+    }
+
+    /** Commits, then tells whoever waited for the outcomes just committed. */
+    private void commit() throws SQLException {
+        db.commit();
+        tell(null);
+    }
+
+    private void tell(String failure) {
+        List<Consumer<String>> told = new ArrayList<>(inTransaction);
+        inTransaction.clear();
+        for (Consumer<String> c : told) {
+            c.accept(failure);
+        }
     }
 
     private RecordLedger(Connection db, LedgerOwner owner, boolean exclusive, Duration lease, Clock clock,
@@ -142,7 +160,7 @@ public final class RecordLedger implements AutoCloseable {
         try {
             flushPending();
             Optional<LedgerEntry> found = lookUp(fingerprint);
-            db.commit();
+            commit();
             return found;
         } catch (SQLException e) {
             throw failure("read", e);
@@ -164,10 +182,10 @@ public final class RecordLedger implements AutoCloseable {
         try {
             if (!pending.isEmpty()) {
                 flushPending();
-                db.commit();
+                commit();
             }
         } catch (SQLException e) {
-            rollbackQuietly();
+            rollbackQuietly(e);
             throw failure("write", e);
         }
     }
@@ -180,17 +198,20 @@ public final class RecordLedger implements AutoCloseable {
     private void flushPending() throws SQLException {
         List<Write> writes = new ArrayList<>(pending);
         pending.clear();
+        inTransaction.addAll(waiting);
+        waiting.clear();
         for (Write w : writes) {
             w.run();
         }
     }
 
-    private void rollbackQuietly() {
+    private void rollbackQuietly(SQLException cause) {
         try {
             db.rollback();
         } catch (SQLException ignored) {
             // the failure being reported matters more
         }
+        tell("the record ledger could not write it: " + Text.rootMessage(cause));
     }
 
     /**
@@ -202,10 +223,10 @@ public final class RecordLedger implements AutoCloseable {
             flushPending();
             Optional<LedgerEntry> existing = insertClaim(fingerprint, target, operation, claim) ? Optional.empty()
                     : lookUp(fingerprint);
-            db.commit();
+            commit();
             return existing;
         } catch (SQLException e) {
-            rollbackQuietly();
+            rollbackQuietly(e);
             throw failure("write", e);
         }
     }
@@ -243,10 +264,10 @@ public final class RecordLedger implements AutoCloseable {
             for (int i = 0; i < claimed.length; i++) {
                 claimed[i] = insertClaim(fingerprints.get(i), target, operations.get(i), claims.get(i));
             }
-            db.commit();
+            commit();
             return claimed;
         } catch (SQLException e) {
-            rollbackQuietly();
+            rollbackQuietly(e);
             throw failure("write", e);
         }
     }
@@ -260,7 +281,7 @@ public final class RecordLedger implements AutoCloseable {
         try {
             flushPending();
         } catch (SQLException e) {
-            rollbackQuietly();
+            rollbackQuietly(e);
             throw failure("write", e);
         }
         try (PreparedStatement u = db.prepareStatement("UPDATE record_ledger SET state = ?, client_request_id = ?, "
@@ -278,22 +299,42 @@ public final class RecordLedger implements AutoCloseable {
             u.setString(10, seen.owner());
             u.setLong(11, seen.updatedAt().toEpochMilli());
             boolean taken = u.executeUpdate() == 1;
-            db.commit();
+            commit();
             return taken;
         } catch (SQLException e) {
-            rollbackQuietly();
+            rollbackQuietly(e);
             throw failure("write", e);
         }
     }
 
     /** Graph answered with success (or the record was found there): the audit event exists. Committed later. */
     public synchronized void done(String fingerprint, Answer answer) {
-        pending.add(() -> update(fingerprint, LedgerState.DONE, answer));
+        done(fingerprint, answer, null);
+    }
+
+    /**
+     * As {@link #done(String, Answer)}; {@code afterCommit} is told once the outcome is committed (null), or lost with
+     * a failed transaction (why): what shows the outcome (a results row) is written then, never before.
+     */
+    public synchronized void done(String fingerprint, Answer answer, Consumer<String> afterCommit) {
+        later(() -> update(fingerprint, LedgerState.DONE, answer), afterCommit);
     }
 
     /** Graph refused the record for good. Committed later. */
     public synchronized void rejected(String fingerprint, Answer answer) {
-        pending.add(() -> update(fingerprint, LedgerState.REJECTED, answer));
+        rejected(fingerprint, answer, null);
+    }
+
+    /** As {@link #rejected(String, Answer)}, telling {@code afterCommit} as {@link #done(String, Answer, Consumer)} does. */
+    public synchronized void rejected(String fingerprint, Answer answer, Consumer<String> afterCommit) {
+        later(() -> update(fingerprint, LedgerState.REJECTED, answer), afterCommit);
+    }
+
+    private void later(Write write, Consumer<String> afterCommit) {
+        pending.add(write);
+        if (afterCommit != null) {
+            waiting.add(afterCommit);
+        }
     }
 
     /**
@@ -502,7 +543,7 @@ public final class RecordLedger implements AutoCloseable {
         try (PreparedStatement d = db.prepareStatement("DELETE FROM ledger_owner WHERE owner = ?")) {
             d.setString(1, owner.id());
             d.executeUpdate();
-            db.commit();
+            commit();
         } catch (SQLException ignored) {
             // closing: a stale owner row only expires
         }
@@ -525,10 +566,10 @@ public final class RecordLedger implements AutoCloseable {
         try {
             flushPending();
             T result = call.run();
-            db.commit();
+            commit();
             return result;
         } catch (SQLException e) {
-            rollbackQuietly();
+            rollbackQuietly(e);
             throw failure(what, e);
         }
     }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.github.raaetl.simulator.RequestHold;
 import io.github.raaetl.testing.Outputs;
 import io.github.raaetl.testing.RouteTestSupport;
+import io.github.raaetl.testing.Settings;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
@@ -83,6 +84,9 @@ class CompletenessRouteTest extends RouteTestSupport {
     }
 
     @Test
+    // one record per ledger window: a failed write stops the records not yet read; those read ahead in the same window
+    // (32 by default) may still be sent, and the ledger keeps their outcomes for the next run
+    @Settings({"etl.ledger.claim-ahead", "1"})
     void anOutputThatCannotBeWrittenPartWayLeavesTheInputInTheInboxAndSaysWhy() throws Exception {
         drop("mixed.csv", "action,deviceDisplayName,requestDateTime\nwipe,PC-1,2025-01-15T10:00:00Z\n"
                 + "teleport,PC-2,2025-01-15T10:00:00Z\nwipe,PC-3,2025-01-15T10:00:00Z\n");
