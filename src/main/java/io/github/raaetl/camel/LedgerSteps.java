@@ -16,7 +16,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
-import java.time.Instant;
 import java.util.UUID;
 import java.util.function.Consumer;
 
@@ -61,7 +60,7 @@ public final class LedgerSteps {
             exchange.setProperty(Props.FINGERPRINT, send.fingerprint());
             d.firstClientRequestId(clientRequestId);
             if (send.lookUpFirst()) {
-                d.mayHaveLanded(Instant.EPOCH); // sent by an earlier run: any listing made now is recent enough
+                d.mayHaveLanded(send.sentBefore());
             }
         } else if (a instanceof LedgerGuard.AlreadyDone done) {
             exchange.setProperty(Props.SETTLED, true);

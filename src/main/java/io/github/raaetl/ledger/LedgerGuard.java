@@ -27,8 +27,14 @@ public final class LedgerGuard {
     public sealed interface Admission {
     }
 
-    /** Send it; {@code lookUpFirst}: it may already be in Graph, look for it before creating it. */
-    public record Send(String fingerprint, boolean lookUpFirst) implements Admission {
+    /**
+     * Send it; {@code lookUpFirst}: it may already be in Graph, look for it before creating it. {@code sentBefore}: a
+     * time no earlier request of it can have left after (a listing made since then would show it).
+     */
+    public record Send(String fingerprint, boolean lookUpFirst, Instant sentBefore) implements Admission {
+        public Send(String fingerprint, boolean lookUpFirst) {
+            this(fingerprint, lookUpFirst, null);
+        }
     }
 
     /**
@@ -91,7 +97,10 @@ public final class LedgerGuard {
             if (ledger.takeOver(seen, claim)) {
                 inFlight.add(fp);
                 boolean mayExist = seen.state() == LedgerState.SENDING && "create".equals(seen.operation());
-                return new Send(fp, mayExist);
+                // a dead loader's requests all left before this one started; one of this loader's, at any time until now
+                Instant before = !mayExist ? null : ledger.owner().id().equals(seen.owner()) ? clock.instant()
+                        : Instant.EPOCH;
+                return new Send(fp, mayExist, before);
             }
         }
         throw new IllegalStateException("the record ledger kept changing under record " + recordNumber

@@ -92,7 +92,7 @@ class LedgerGuardTest {
         ledger = RecordLedger.open("jdbc:sqlite:" + dir.resolve("ledger.db"), "", "",
                 new LedgerOwner("after-a-crash", "host", 2), Duration.ofSeconds(60), CLOCK);
         LedgerGuard after = new LedgerGuard(ledger, "target", true, CLOCK);
-        assertThat(after.admit(create, "c3", "a.csv", "run-1", 1)).isEqualTo(new LedgerGuard.Send(after.fingerprint(create), true));
+        assertThat(after.admit(create, "c3", "a.csv", "run-1", 1)).isEqualTo(new LedgerGuard.Send(after.fingerprint(create), true, Instant.EPOCH));
         assertThat(after.admit(update, "c4", "a.csv", "run-1", 2)).isEqualTo(new LedgerGuard.Send(after.fingerprint(update), false));
     }
 
