@@ -37,14 +37,6 @@ printf 'second run on the retry file: created %d; created in all: %d of %d\n' "$
   "$((created1 + created2))" "$records"
 
 # what the simulator holds: every device name once
-token=$(curl -s -d "grant_type=client_credentials&client_id=$GRAPH_CLIENT_ID&client_secret=$GRAPH_CLIENT_SECRET&scope=$GRAPH_BASE_URL/.default" \
-  "$GRAPH_LOGIN_URL/$GRAPH_TENANT_ID/oauth2/v2.0/token" | sed 's/.*"access_token" *: *"\([^"]*\)".*/\1/')
-url="$GRAPH_BASE_URL/deviceManagement/remoteActionAudits?\$top=1000"
-: > names.txt
-for _ in $(seq 1 $((records / 1000 + 2))); do
-  page=$(curl -s -H "Authorization: Bearer $token" "$url")
-  grep -o '"deviceDisplayName" *: *"[^"]*"' <<< "$page" >> names.txt || true
-  url=$(grep -o '"@odata.nextLink" *: *"[^"]*"' <<< "$page" | sed 's/.*: *"\(.*\)"/\1/' || true)
-  [ -n "$url" ] || break
-done
-printf 'simulator holds %d records, %d distinct device names\n' "$(wc -l < names.txt)" "$(sort -u names.txt | wc -l)"
+names=$(sim_names)
+printf 'simulator holds %d records, %d distinct device names\n' "$(echo "$names" | grep -c .)" \
+  "$(echo "$names" | sort -u | grep -c .)"

@@ -1,8 +1,8 @@
 package io.github.raaetl;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.github.raaetl.camel.GraphSteps;
 import io.github.raaetl.camel.GraphReader;
+import io.github.raaetl.camel.GraphSteps;
 import io.github.raaetl.camel.InboxSteps;
 import io.github.raaetl.camel.LedgerSteps;
 import io.github.raaetl.camel.RecordSteps;
@@ -19,10 +19,10 @@ import io.github.raaetl.graph.MsalTokenProvider;
 import io.github.raaetl.graph.RetryPolicy;
 import io.github.raaetl.graph.TokenProvider;
 import io.github.raaetl.input.FileStability;
+import io.github.raaetl.input.RecordReaders;
 import io.github.raaetl.ledger.LedgerGuard;
 import io.github.raaetl.ledger.LedgerOwner;
 import io.github.raaetl.ledger.RecordLedger;
-import io.github.raaetl.input.RecordReaders;
 import io.github.raaetl.mapping.ColumnResolver;
 import io.github.raaetl.mapping.DateTimes;
 import io.github.raaetl.mapping.EntitySchema;
@@ -135,21 +135,20 @@ public final class EtlConfiguration implements CamelConfiguration {
         IdempotentRepository inboxSeen = MemoryIdempotentRepository.memoryIdempotentRepository(INBOX_MEMORY);
         registry.bind("inboxSeen", inboxSeen);
         RecordLedger ledger = s.ledgerEnabled() && !s.dryRun() ? openLedger(context, s, clock) : null;
-        InboxSteps inboxSteps = new InboxSteps(readers, columns, dirs, archive, target.describe(), target.simulator(),
-                s.dryRun(), stats, json, clock, ledger, inboxSeen);
-        registry.bind("inboxSteps", inboxSteps);
-        LedgerSteps ledgerSteps = new LedgerSteps(ledger == null ? null
-                : new LedgerGuard(ledger, target.baseUrl() + "|" + tenant, s.ledgerSkipDone(), clock), clock);
+        LedgerGuard guard = ledger == null ? null
+                : new LedgerGuard(ledger, target.baseUrl() + "|" + tenant, s.ledgerSkipDone(), clock);
+        LedgerSteps ledgerSteps = new LedgerSteps(guard, clock);
         registry.bind("ledgerSteps", ledgerSteps);
         RecordSteps recordSteps = new RecordSteps(mapper, requests, json, ledgerSteps);
         registry.bind("recordSteps", recordSteps);
-        inboxSteps.claimAhead(ledgerSteps, recordSteps, s.ledgerClaimAhead());
+        registry.bind("inboxSteps", new InboxSteps(readers, columns, dirs, archive, target.describe(), target.simulator(),
+                s.dryRun(), stats, json, clock, ledger, inboxSeen, guard, recordSteps, s.ledgerClaimAhead()));
         // one for the run: whether Graph answers at all is not a question each record should ask on its own
         GraphGate gate = new GraphGate(s.maxAttempts(), Duration.ofMillis(s.giveUpAfterMillis()),
                 Duration.ofMillis(s.retryMaxDelayMillis()), clock);
         GraphResponses responses = new GraphResponses(json, clock);
         GraphLookup lookup = new GraphLookup(target, new GraphReader(context.createProducerTemplate(), requests, tokens),
-                json, responses, GraphLookup.Mode.of(s.reconcile()), clock);
+                json, responses, s.reconcile(), clock);
         registry.bind("graphSteps", new GraphSteps(requests, responses, tokens, gate, lookup, clock));
         registry.bind("retrySteps", new RetrySteps(new RetryPolicy(s.maxAttempts(), s.retryBaseDelayMillis(),
                 s.retryMaxDelayMillis()), gate, s.retryMaxDelayMillis()));
@@ -183,22 +182,10 @@ public final class EtlConfiguration implements CamelConfiguration {
             t.setDaemon(true);
             return t;
         });
-        long every = Math.max(1, s.ledgerLeaseSeconds() * 1000L / 3);
-        heartbeat.scheduleWithFixedDelay(() -> {
-            try {
-                ledger.renewLease();
-            } catch (RuntimeException e) {
-                LOG.error("the record ledger's lease could not be renewed: {}", e.getMessage());
-            }
-        }, every, every, TimeUnit.MILLISECONDS);
-        // the outcomes of the last records sent are committed with the next claim; when none follows soon, now
-        heartbeat.scheduleWithFixedDelay(() -> {
-            try {
-                ledger.flush();
-            } catch (RuntimeException e) {
-                LOG.error("the record ledger could not be written: {}", e.getMessage());
-            }
-        }, LEDGER_FLUSH_MILLIS, LEDGER_FLUSH_MILLIS, TimeUnit.MILLISECONDS);
+        every(heartbeat, Math.max(1, s.ledgerLeaseSeconds() * 1000L / 3), ledger::renewLease,
+                "the record ledger's lease could not be renewed");
+        // the outcomes of the last records sent are committed with the next claims; when none follow soon, now
+        every(heartbeat, LEDGER_FLUSH_MILLIS, ledger::flush, "the record ledger could not be written");
         context.addService(new ServiceSupport() {
             @Override
             protected void doStop() {
@@ -207,6 +194,17 @@ public final class EtlConfiguration implements CamelConfiguration {
             }
         }, true, true);
         return ledger;
+    }
+
+    /** Runs {@code task} every {@code millis}; a failure is logged, and the next run tries again. */
+    private static void every(ScheduledExecutorService executor, long millis, Runnable task, String failure) {
+        executor.scheduleWithFixedDelay(() -> {
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                LOG.error("{}: {}", failure, e.getMessage());
+            }
+        }, millis, millis, TimeUnit.MILLISECONDS);
     }
 
     /**

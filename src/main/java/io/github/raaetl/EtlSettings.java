@@ -1,5 +1,7 @@
 package io.github.raaetl;
 
+import io.github.raaetl.graph.GraphLookup;
+import io.github.raaetl.ledger.RecordLedger;
 import io.github.raaetl.support.Secrets;
 import org.apache.camel.spi.PropertiesComponent;
 
@@ -7,8 +9,10 @@ import java.nio.file.Path;
 import java.time.DateTimeException;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -25,7 +29,7 @@ public record EtlSettings(
         String baseUrl, String loginUrl, String tenantId, String clientId, String clientSecret, String token,
         int maxAttempts, long retryBaseDelayMillis, long retryMaxDelayMillis, long timeoutMillis, long giveUpAfterMillis,
         boolean ledgerEnabled, String ledgerUrl, String ledgerUser, String ledgerPassword, boolean ledgerSkipDone,
-        int ledgerRetentionDays, int ledgerLeaseSeconds, int ledgerClaimAhead, String reconcile,
+        int ledgerRetentionDays, int ledgerLeaseSeconds, int ledgerClaimAhead, GraphLookup.Mode reconcile,
         long simulatorLatencyMillis, int simulatorThrottlePercent, int simulatorErrorPercent,
         double simulatorRetryAfterSeconds, int simulatorLostAnswerPercent) {
 
@@ -106,7 +110,7 @@ public record EtlSettings(
                 && !ledgerUrl.startsWith("jdbc:postgresql:")) {
             throw new InvalidSettingException("etl.ledger.url must be a jdbc:postgresql://… URL (or jdbc:sqlite:FILE, or "
                     + "empty for the embedded ledger under etl.output), got '"
-                    + io.github.raaetl.ledger.RecordLedger.withoutCredentials(ledgerUrl) + "'");
+                    + RecordLedger.withoutCredentials(ledgerUrl) + "'");
         }
         if (useSimulator() || dryRun) {
             return;
@@ -147,12 +151,13 @@ public record EtlSettings(
         return "jdbc:sqlite:" + output.toAbsolutePath().normalize().resolve("ledger").resolve("ledger.db");
     }
 
-    private static String reconcile(String text) {
-        String v = text.trim().toLowerCase(java.util.Locale.ROOT);
-        if (!List.of("filter", "scan", "resend").contains(v)) {
-            throw new InvalidSettingException("etl.reconcile must be filter, scan or resend, got '" + text + "'");
+    private static GraphLookup.Mode reconcile(String text) {
+        try {
+            return GraphLookup.Mode.of(text);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidSettingException("etl.reconcile must be one of " + Arrays.stream(GraphLookup.Mode.values())
+                    .map(m -> m.name().toLowerCase(Locale.ROOT)).toList() + ", got '" + text + "'");
         }
-        return v;
     }
 
     public String effectiveBaseUrl() {

@@ -14,6 +14,7 @@ import io.github.raaetl.mapping.MappedRecord;
 import io.github.raaetl.support.Text;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
+import org.apache.hc.client5.http.ConnectTimeoutException;
 
 import java.net.ConnectException;
 import java.net.UnknownHostException;
@@ -54,12 +55,7 @@ public final class GraphSteps {
         if (!d.lookUpFirst()) {
             return;
         }
-        if (d.attempts() == 0) {
-            String refusal = gate.refusal();
-            if (refusal != null) {
-                throw new GraphUnavailableException(refusal);
-            }
-        }
+        refuseWhileGraphIsDown(d);
         if (lookup.mode() == GraphLookup.Mode.RESEND) {
             d.sentWithoutLookup("etl.reconcile=resend: no lookup is made");
             return;
@@ -92,12 +88,7 @@ public final class GraphSteps {
 
     public void prepare(Exchange exchange) {
         Delivery d = exchange.getProperty(Props.DELIVERY, Delivery.class);
-        if (d.attempts() == 0) {
-            String refusal = gate.refusal();
-            if (refusal != null) {
-                throw new GraphUnavailableException(refusal);
-            }
-        }
+        refuseWhileGraphIsDown(d);
         GraphRequest request = requests.requestFor(d.mapped());
         String clientRequestId = d.nextClientRequestId();
         String token;
@@ -165,11 +156,24 @@ public final class GraphSteps {
         }
     }
 
+    /**
+     * A record's first request is not made while the run has given up on Graph answering: it goes to the retry file
+     * at once (one probe at a time is let through by the gate).
+     */
+    private void refuseWhileGraphIsDown(Delivery d) {
+        if (d.attempts() == 0) {
+            String refusal = gate.refusal();
+            if (refusal != null) {
+                throw new GraphUnavailableException(refusal);
+            }
+        }
+    }
+
     /** The request cannot have reached Graph: no connection was made, so resending it cannot duplicate it. */
     private static boolean neverLeft(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof ConnectException || t instanceof UnknownHostException
-                    || t instanceof org.apache.hc.client5.http.ConnectTimeoutException) {
+                    || t instanceof ConnectTimeoutException) {
                 return true;
             }
         }

@@ -7,6 +7,7 @@ import io.github.raaetl.input.RecordReader;
 import io.github.raaetl.input.RecordReaders;
 import io.github.raaetl.input.SourceLayout;
 import io.github.raaetl.input.UnreadableFileException;
+import io.github.raaetl.ledger.LedgerGuard;
 import io.github.raaetl.ledger.RecordLedger;
 import io.github.raaetl.mapping.ColumnResolver;
 import io.github.raaetl.outcome.FileRun;
@@ -56,20 +57,24 @@ public final class InboxSteps {
     private final Clock clock;
     private final RecordLedger ledger;
     private final IdempotentRepository seen;
+    private final LedgerGuard guard;
+    private final RecordSteps mapping;
+    private final int window;
     private final Set<String> toldHeld = ConcurrentHashMap.newKeySet();
-    private LedgerSteps claimAhead;
-    private RecordSteps mapping;
-    private int window;
 
     /**
-     * @param ledger where files are claimed (so two loaders never work on one, and a dead one's file is resumed);
-     *               null without a ledger
-     * @param seen   the inbox consumer's memory of files taken, from which a file left to another loader is dropped
-     *               so that it is looked at again
+     * @param ledger  where files are claimed (so two loaders never work on one, and a dead one's file is resumed);
+     *                null without a ledger
+     * @param seen    the inbox consumer's memory of files taken, from which a file left to another loader is dropped
+     *                so that it is looked at again
+     * @param guard   the ledger's rules, with which records read ahead are claimed (null without a ledger)
+     * @param mapping maps the records read ahead
+     * @param window  how many records are read ahead and claimed in one commit (etl.ledger.claim-ahead)
      */
     public InboxSteps(RecordReaders readers, ColumnResolver columns, OutputDirs dirs, InputArchive archive, String target,
                       boolean simulator, boolean dryRun, RunStats stats, ObjectMapper json, Clock clock,
-                      RecordLedger ledger, IdempotentRepository seen) {
+                      RecordLedger ledger, IdempotentRepository seen, LedgerGuard guard, RecordSteps mapping,
+                      int window) {
         this.readers = readers;
         this.columns = columns;
         this.dirs = dirs;
@@ -82,6 +87,9 @@ public final class InboxSteps {
         this.clock = clock;
         this.ledger = ledger;
         this.seen = seen;
+        this.guard = guard;
+        this.mapping = mapping;
+        this.window = window;
     }
 
     public void open(Exchange exchange) throws IOException, UnreadableFileException {
@@ -89,7 +97,7 @@ public final class InboxSteps {
         String name = file.getFileName().toString();
         CamelContext context = exchange.getContext();
         RecordLedger.FileClaim claim = claim(exchange, file, name);
-        if (claim != null && claim.held()) {
+        if (Boolean.TRUE.equals(exchange.getProperty(Props.FILE_HELD, Boolean.class))) {
             return;
         }
         dirs.removeUnfinished(FileNames.stem(name)); // .part files of a run that was killed: never published
@@ -119,8 +127,9 @@ public final class InboxSteps {
     }
 
     /**
-     * Claims the file in the ledger. When a live loader holds it, it is left alone ({@link Props#FILE_HELD}) and
-     * forgotten by this consumer, to be looked at again on a later poll (the holder may die).
+     * Claims the file in the ledger. When a live loader holds it (or another loader has taken it meanwhile), it is
+     * left alone ({@link Props#FILE_HELD}) and forgotten by this consumer, to be looked at again on a later poll (the
+     * holder may die). @return the claim, or null without a ledger or when the file is left alone
      */
     private RecordLedger.FileClaim claim(Exchange exchange, Path file, String name) throws IOException {
         if (ledger == null) {
@@ -128,17 +137,19 @@ public final class InboxSteps {
         }
         String key = fileKey(file);
         if (key == null) {
-            return skip(exchange, name, "gone: another loader has taken it meanwhile", null);
+            skip(exchange, name, "gone: another loader has taken it meanwhile");
+            return null;
         }
         RecordLedger.FileClaim claim = ledger.claimFile(key, name, UUID.randomUUID().toString());
         if (claim.held()) {
-            return skip(exchange, name, "left alone: another loader is working on it (" + claim.heldBy() + ")", claim);
+            skip(exchange, name, "left alone: another loader is working on it (" + claim.heldBy() + ")");
+            return null;
         }
         if (!key.equals(fileKey(file))) {
             // another loader finished it between this poll and the claim (moved it away), or it changed: look again
             ledger.releaseFile(key);
-            return skip(exchange, name, "gone or changed since it was listed: it is looked at again on the next poll",
-                    new RecordLedger.FileClaim(null, false, "another loader"));
+            skip(exchange, name, "gone or changed since it was listed: it is looked at again on the next poll");
+            return null;
         }
         exchange.setProperty(Props.FILE_KEY, key);
         exchange.setProperty(Props.FILE_LEDGER_RUN, claim.run());
@@ -146,7 +157,7 @@ public final class InboxSteps {
     }
 
     /** The file is not this loader's to process now: it is left alone and forgotten, to be looked at again. */
-    private RecordLedger.FileClaim skip(Exchange exchange, String name, String why, RecordLedger.FileClaim claim) {
+    private void skip(Exchange exchange, String name, String why) {
         exchange.setProperty(Props.FILE_HELD, true);
         String idempotentKey = exchange.getMessage().getHeader(Exchange.FILE_NAME, String.class) + "-"
                 + exchange.getMessage().getHeader(Exchange.FILE_LENGTH, Long.class) + "-"
@@ -158,7 +169,6 @@ public final class InboxSteps {
         } else {
             LOG.debug("{}: {}", Text.escape(name), Text.escape(why));
         }
-        return claim == null ? new RecordLedger.FileClaim(null, false, "another loader") : claim;
     }
 
     /**
@@ -196,22 +206,12 @@ public final class InboxSteps {
         CamelContext context = exchange.getContext();
         FileRun run = exchange.getProperty(Props.FILE_RUN, FileRun.class);
         Iterator<InputRecord> records = run.records(() -> RunControl.stopping(context));
-        if (claimAhead == null || claimAhead.guard() == null || dryRun) {
+        if (guard == null) {
             return records;
         }
-        return new ClaimAhead(records, run, r -> mapping.map(run, r), claimAhead.guard(),
+        // read a window ahead, and claim those new to the ledger in one commit per window
+        return new ClaimAhead(records, run, r -> mapping.map(run, r), guard,
                 exchange.getProperty(Props.FILE_LEDGER_RUN, String.class), () -> RunControl.stopping(context), window);
-    }
-
-    /**
-     * Reads records a window ahead and claims those new to the ledger in one commit per window.
-     *
-     * @param window how many records a window holds (etl.ledger.claim-ahead)
-     */
-    public void claimAhead(LedgerSteps ledgerSteps, RecordSteps recordSteps, int window) {
-        this.claimAhead = ledgerSteps;
-        this.mapping = recordSteps;
-        this.window = window;
     }
 
     /** After the last record: publish the outputs, then move the input where it belongs. */

@@ -37,11 +37,6 @@ public final class LedgerSteps {
         this.clock = clock;
     }
 
-    /** The ledger's rules, for claiming records read ahead; null when the ledger is off. */
-    LedgerGuard guard() {
-        return guard;
-    }
-
     /**
      * Decides on a valid record: send it (claimed as SENDING, committed first), or settle it here without sending
      * ({@link Props#SETTLED}): already done, or being sent by a live loader right now.

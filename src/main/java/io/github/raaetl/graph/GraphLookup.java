@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiPredicate;
 
 /**
  * Finds a record in Graph before it is created again, when an earlier request of it may have landed without its answer
@@ -70,6 +71,7 @@ public final class GraphLookup {
     }
 
     private static final Set<Integer> REFUSES_QUERY = Set.of(400, 501);
+    private static final Set<Integer> REFUSES_LISTING = Set.of(400, 403, 501);
     private static final List<String> KEYS = List.of("managedDeviceId", "action", "requestDateTime");
     /** Pages followed at most per lookup (a filter on three properties matches a handful; a scan reads everything). */
     private static final int MAX_FILTER_PAGES = 1_000;
@@ -125,11 +127,6 @@ public final class GraphLookup {
                 : "no lookup is possible: " + fallbackReason);
     }
 
-    /** Why lookups are no longer made by filter (or at all), once they are not; null while they are. */
-    public synchronized String fallbackReason() {
-        return fallbackReason;
-    }
-
     private Result byFilter(ObjectNode payload) {
         List<String> clauses = new ArrayList<>();
         for (String key : KEYS) {
@@ -144,57 +141,27 @@ public final class GraphLookup {
         }
         String url = collectionUrl + "?$filter=" + URLEncoder.encode(String.join(" and ", clauses),
                 StandardCharsets.UTF_8).replace("+", "%20");
-        for (int page = 0; page < MAX_FILTER_PAGES && url != null; page++) {
-            Page p;
-            try {
-                p = http.get(url);
-            } catch (IOException e) {
-                return new Failed(0, null, null, "lookup got no response: " + e.getClass().getSimpleName() + ": "
-                        + Text.describe(e));
+        Found[] found = new Found[1];
+        Result stopped = readPages(url, MAX_FILTER_PAGES, REFUSES_QUERY, "the tenant refused $filter", (candidate, p) -> {
+            if (matches(payload, candidate)) {
+                found[0] = new Found(candidate.path("id").asText(), p.status(), p.requestId(), "found by $filter");
             }
-            if (p.status() != 200) {
-                if (page == 0 && REFUSES_QUERY.contains(p.status())) {
-                    return new CannotLookUp("the tenant refused $filter (" + p.status() + " "
-                            + Text.excerpt(String.valueOf(p.body())) + ")");
-                }
-                return failed(p);
-            }
-            JsonNode body = parse(p.body());
-            for (JsonNode candidate : body.path("value")) {
-                if (matches(payload, candidate)) {
-                    return new Found(candidate.path("id").asText(), p.status(), p.requestId(), "found by $filter");
-                }
-            }
-            url = body.path("@odata.nextLink").isTextual() ? body.path("@odata.nextLink").asText() : null;
-        }
-        return new Absent();
+            return found[0] != null;
+        });
+        return stopped != null ? stopped : found[0] != null ? found[0] : new Absent();
     }
 
     private Result byScan(ObjectNode payload, Instant sentAt) {
         if (index == null || sentAt == null || !sentAt.isBefore(indexedFrom)) {
             Instant started = clock.instant();
             Map<String, List<JsonNode>> fresh = new HashMap<>();
-            String url = collectionUrl;
-            for (int page = 0; page < MAX_SCAN_PAGES && url != null; page++) {
-                Page p;
-                try {
-                    p = http.get(url);
-                } catch (IOException e) {
-                    return new Failed(0, null, null, "listing got no response: " + e.getClass().getSimpleName() + ": "
-                            + Text.describe(e));
-                }
-                if (p.status() != 200) {
-                    if (page == 0 && (REFUSES_QUERY.contains(p.status()) || p.status() == 403)) {
-                        return new CannotLookUp("the tenant refused listing the collection (" + p.status() + " "
-                                + Text.excerpt(String.valueOf(p.body())) + ")");
-                    }
-                    return failed(p);
-                }
-                JsonNode body = parse(p.body());
-                for (JsonNode candidate : body.path("value")) {
-                    fresh.computeIfAbsent(indexKey(candidate), k -> new ArrayList<>()).add(candidate);
-                }
-                url = body.path("@odata.nextLink").isTextual() ? body.path("@odata.nextLink").asText() : null;
+            Result stopped = readPages(collectionUrl, MAX_SCAN_PAGES, REFUSES_LISTING,
+                    "the tenant refused listing the collection", (candidate, p) -> {
+                        fresh.computeIfAbsent(indexKey(candidate), k -> new ArrayList<>()).add(candidate);
+                        return false;
+                    });
+            if (stopped != null) {
+                return stopped;
             }
             index = fresh;
             indexedFrom = started;
@@ -205,6 +172,41 @@ public final class GraphLookup {
             }
         }
         return new Absent();
+    }
+
+    /**
+     * Reads a collection page by page, following {@code @odata.nextLink}, handing each record to {@code each} until it
+     * says to stop (true). @return null when it read to the end or was stopped; otherwise why not: the first page
+     * answered with one of {@code refusedWith} ({@link CannotLookUp}: this way of looking up does not work here), or a
+     * failure to retry
+     */
+    private Result readPages(String url, int maxPages, Set<Integer> refusedWith, String refused,
+                             BiPredicate<JsonNode, Page> each) {
+        String next = url;
+        for (int page = 0; page < maxPages && next != null; page++) {
+            Page p;
+            try {
+                p = http.get(next);
+            } catch (IOException e) {
+                return new Failed(0, null, null, "lookup got no response: " + e.getClass().getSimpleName() + ": "
+                        + Text.describe(e));
+            }
+            if (p.status() != 200) {
+                if (page == 0 && refusedWith.contains(p.status())) {
+                    return new CannotLookUp(refused + " (" + p.status() + " " + Text.excerpt(String.valueOf(p.body()))
+                            + ")");
+                }
+                return failed(p);
+            }
+            JsonNode body = parse(p.body());
+            for (JsonNode candidate : body.path("value")) {
+                if (each.test(candidate, p)) {
+                    return null;
+                }
+            }
+            next = body.path("@odata.nextLink").isTextual() ? body.path("@odata.nextLink").asText() : null;
+        }
+        return null;
     }
 
     private Failed failed(Page p) {

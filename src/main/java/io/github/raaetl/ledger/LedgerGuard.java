@@ -168,35 +168,17 @@ public final class LedgerGuard {
                 && seen.recordNumber() == recordNumber;
     }
 
-    /** Graph has it (answered success, or a lookup found it). */
-    public void done(String fingerprint, RecordLedger.Answer answer) {
-        done(fingerprint, answer, null);
-    }
-
     /**
-     * Graph has it; {@code afterCommit} is told when that is committed (null) or could not be (why): see
-     * {@link RecordLedger#done(String, RecordLedger.Answer, Consumer)}.
+     * Graph has it (answered success, or a lookup found it); {@code afterCommit} (may be null) is told when that is
+     * committed (null) or could not be (why): see {@link RecordLedger#done}.
      */
     public void done(String fingerprint, RecordLedger.Answer answer, Consumer<String> afterCommit) {
-        try {
-            ledger.done(fingerprint, answer, afterCommit);
-        } finally {
-            inFlight.remove(fingerprint);
-        }
+        settled(fingerprint, () -> ledger.done(fingerprint, answer, afterCommit));
     }
 
-    /** Graph refused it for good. */
-    public void rejected(String fingerprint, RecordLedger.Answer answer) {
-        rejected(fingerprint, answer, null);
-    }
-
-    /** Graph refused it for good; {@code afterCommit} as for {@link #done(String, RecordLedger.Answer, Consumer)}. */
+    /** Graph refused it for good; {@code afterCommit} as for {@link #done}. */
     public void rejected(String fingerprint, RecordLedger.Answer answer, Consumer<String> afterCommit) {
-        try {
-            ledger.rejected(fingerprint, answer, afterCommit);
-        } finally {
-            inFlight.remove(fingerprint);
-        }
+        settled(fingerprint, () -> ledger.rejected(fingerprint, answer, afterCommit));
     }
 
     /**
@@ -205,10 +187,17 @@ public final class LedgerGuard {
      * before it is ever sent again.
      */
     public void unsettled(String fingerprint, boolean mayHaveReachedGraph) {
-        try {
+        settled(fingerprint, () -> {
             if (!mayHaveReachedGraph) {
                 ledger.release(fingerprint);
             }
+        });
+    }
+
+    /** Whatever the ledger makes of it, this loader no longer has a request out for the record. */
+    private void settled(String fingerprint, Runnable remember) {
+        try {
+            remember.run();
         } finally {
             inFlight.remove(fingerprint);
         }

@@ -12,7 +12,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 
@@ -23,11 +25,13 @@ import java.util.function.Consumer;
  * PostgreSQL when several instances share the work. Flyway creates and migrates the schema ({@code db/ledger}); the
  * SQL is the same on both.
  *
- * <p>A claim is committed before {@link #claim} returns, so before its request can leave. How a record ended
- * ({@link #done}, {@link #rejected}, {@link #release}) is committed with the next claim, in the same transaction (one
- * commit per record sent, which is what keeps the ledger's cost small), or by {@link #flush}: before a file's outputs
- * are published, and within a fraction of a second by the caller's timer. A crash in between leaves such a record
- * SENDING, and a SENDING record is looked up in Graph (and found) before it is ever sent again: never a duplicate.
+ * <p>A claim is committed before {@link #claim} or {@link #claimAll} returns, so before its request can leave. How a
+ * record ended ({@link #done}, {@link #rejected}, {@link #release}) is committed with the next claims, in the same
+ * transaction (one commit per window of records, which is what keeps the ledger's cost small), or by {@link #flush}:
+ * before a file's outputs are published, and within a fraction of a second by the caller's timer. Whoever waits to
+ * show an outcome (its results row) is told once it is committed. A crash in between leaves such a record SENDING,
+ * with no row written, and a SENDING record is looked up in Graph (and found) before it is ever sent again: never a
+ * duplicate.
  * SQLite runs in WAL mode with {@code synchronous=NORMAL}: a commit reaches the operating system before it returns,
  * so it survives {@code kill -9}. One connection per instance is enough at Graph's write pace; methods are
  * synchronized.
@@ -119,28 +123,22 @@ public final class RecordLedger implements AutoCloseable {
         return q < 0 ? rest : rest.substring(0, q);
     }
 
+    /**
+     * SQLite's settings for the ledger, unless the URL gives its own: WAL with {@code synchronous=NORMAL} (a commit
+     * reaches the operating system before it returns), a wait rather than an error while the file is busy, 32 MB of
+     * pages (the fingerprints' index stays in memory) and fewer, larger checkpoints (each one syncs the disk).
+     */
+    private static final Map<String, String> SQLITE_PRAGMAS = new LinkedHashMap<>(Map.of(
+            "journal_mode", "WAL", "synchronous", "NORMAL", "busy_timeout", "10000", "cache_size", "-32768",
+            "wal_autocheckpoint", "16384"));
+
     private static String withSqlitePragmas(String url) {
-        String sep = url.contains("?") ? "&" : "?";
         StringBuilder u = new StringBuilder(url);
-        if (!url.contains("journal_mode=")) {
-            u.append(sep).append("journal_mode=WAL");
-            sep = "&";
-        }
-        if (!url.contains("synchronous=")) {
-            u.append(sep).append("synchronous=NORMAL");
-            sep = "&";
-        }
-        if (!url.contains("busy_timeout=")) {
-            u.append(sep).append("busy_timeout=10000");
-            sep = "&";
-        }
-        if (!url.contains("cache_size=")) {
-            u.append(sep).append("cache_size=-32768"); // 32 MB of pages: the fingerprints' index stays in memory
-            sep = "&";
-        }
-        if (!url.contains("wal_autocheckpoint=")) {
-            u.append(sep).append("wal_autocheckpoint=16384"); // fewer, larger checkpoints (each one syncs the disk)
-        }
+        SQLITE_PRAGMAS.forEach((pragma, value) -> {
+            if (!url.contains(pragma + "=")) {
+                u.append(u.indexOf("?") < 0 ? '?' : '&').append(pragma).append('=').append(value);
+            }
+        });
         return u.toString();
     }
 
@@ -157,14 +155,7 @@ public final class RecordLedger implements AutoCloseable {
 
     /** The entry for a fingerprint, if the ledger has one. */
     public synchronized Optional<LedgerEntry> find(String fingerprint) {
-        try {
-            flushPending();
-            Optional<LedgerEntry> found = lookUp(fingerprint);
-            commit();
-            return found;
-        } catch (SQLException e) {
-            throw failure("read", e);
-        }
+        return tx("read", () -> lookUp(fingerprint));
     }
 
     private Optional<LedgerEntry> lookUp(String fingerprint) throws SQLException {
@@ -179,14 +170,8 @@ public final class RecordLedger implements AutoCloseable {
 
     /** Commits the outcomes still pending. */
     public synchronized void flush() {
-        try {
-            if (!pending.isEmpty()) {
-                flushPending();
-                commit();
-            }
-        } catch (SQLException e) {
-            rollbackQuietly(e);
-            throw failure("write", e);
+        if (!pending.isEmpty()) {
+            tx("write", () -> null);
         }
     }
 
@@ -219,16 +204,8 @@ public final class RecordLedger implements AutoCloseable {
      * loader's; otherwise the entry already there (done, rejected, or being sent), untouched.
      */
     public synchronized Optional<LedgerEntry> claim(String fingerprint, String target, String operation, Claim claim) {
-        try {
-            flushPending();
-            Optional<LedgerEntry> existing = insertClaim(fingerprint, target, operation, claim) ? Optional.empty()
-                    : lookUp(fingerprint);
-            commit();
-            return existing;
-        } catch (SQLException e) {
-            rollbackQuietly(e);
-            throw failure("write", e);
-        }
+        return tx("write", () -> insertClaim(fingerprint, target, operation, claim) ? Optional.empty()
+                : lookUp(fingerprint));
     }
 
     /** Inserts a SENDING entry unless one exists for the fingerprint. @return true when inserted */
@@ -258,18 +235,13 @@ public final class RecordLedger implements AutoCloseable {
      */
     public synchronized boolean[] claimAll(List<String> fingerprints, List<String> operations, String target,
                                            List<Claim> claims) {
-        try {
-            flushPending();
+        return tx("write", () -> {
             boolean[] claimed = new boolean[fingerprints.size()];
             for (int i = 0; i < claimed.length; i++) {
                 claimed[i] = insertClaim(fingerprints.get(i), target, operations.get(i), claims.get(i));
             }
-            commit();
             return claimed;
-        } catch (SQLException e) {
-            rollbackQuietly(e);
-            throw failure("write", e);
-        }
+        });
     }
 
     /**
@@ -278,63 +250,38 @@ public final class RecordLedger implements AutoCloseable {
      * wins. @return true when the entry is now this loader's claim
      */
     public synchronized boolean takeOver(LedgerEntry seen, Claim claim) {
-        try {
-            flushPending();
-        } catch (SQLException e) {
-            rollbackQuietly(e);
-            throw failure("write", e);
-        }
-        try (PreparedStatement u = db.prepareStatement("UPDATE record_ledger SET state = ?, client_request_id = ?, "
-                + "source_file = ?, file_run = ?, record_number = ?, owner = ?, updated_at = ? "
-                + "WHERE fingerprint = ? AND state = ? AND owner = ? AND updated_at = ?")) {
-            u.setString(1, LedgerState.SENDING.name());
-            u.setString(2, claim.clientRequestId());
-            u.setString(3, claim.sourceFile());
-            u.setString(4, claim.fileRun());
-            u.setLong(5, claim.recordNumber());
-            u.setString(6, owner.id());
-            u.setLong(7, claim.at().toEpochMilli());
-            u.setString(8, seen.fingerprint());
-            u.setString(9, seen.state().name());
-            u.setString(10, seen.owner());
-            u.setLong(11, seen.updatedAt().toEpochMilli());
-            boolean taken = u.executeUpdate() == 1;
-            commit();
-            return taken;
-        } catch (SQLException e) {
-            rollbackQuietly(e);
-            throw failure("write", e);
-        }
-    }
-
-    /** Graph answered with success (or the record was found there): the audit event exists. Committed later. */
-    public synchronized void done(String fingerprint, Answer answer) {
-        done(fingerprint, answer, null);
+        return tx("write", () -> {
+            try (PreparedStatement u = db.prepareStatement("UPDATE record_ledger SET state = ?, client_request_id = ?, "
+                    + "source_file = ?, file_run = ?, record_number = ?, owner = ?, updated_at = ? "
+                    + "WHERE fingerprint = ? AND state = ? AND owner = ? AND updated_at = ?")) {
+                u.setString(1, LedgerState.SENDING.name());
+                u.setString(2, claim.clientRequestId());
+                u.setString(3, claim.sourceFile());
+                u.setString(4, claim.fileRun());
+                u.setLong(5, claim.recordNumber());
+                u.setString(6, owner.id());
+                u.setLong(7, claim.at().toEpochMilli());
+                u.setString(8, seen.fingerprint());
+                u.setString(9, seen.state().name());
+                u.setString(10, seen.owner());
+                u.setLong(11, seen.updatedAt().toEpochMilli());
+                return u.executeUpdate() == 1;
+            }
+        });
     }
 
     /**
-     * As {@link #done(String, Answer)}; {@code afterCommit} is told once the outcome is committed (null), or lost with
-     * a failed transaction (why): what shows the outcome (a results row) is written then, never before.
+     * Graph answered with success (or the record was found there): the audit event exists. Committed later;
+     * {@code afterCommit} (may be null) is told once it is (null), or lost with a failed transaction (why): what shows
+     * the outcome, its results row, is written then, never before.
      */
     public synchronized void done(String fingerprint, Answer answer, Consumer<String> afterCommit) {
         later(() -> update(fingerprint, LedgerState.DONE, answer), afterCommit);
     }
 
-    /** Graph refused the record for good. Committed later. */
-    public synchronized void rejected(String fingerprint, Answer answer) {
-        rejected(fingerprint, answer, null);
-    }
-
-    /** As {@link #rejected(String, Answer)}, telling {@code afterCommit} as {@link #done(String, Answer, Consumer)} does. */
+    /** Graph refused the record for good. Committed later, telling {@code afterCommit} as {@link #done} does. */
     public synchronized void rejected(String fingerprint, Answer answer, Consumer<String> afterCommit) {
         later(() -> update(fingerprint, LedgerState.REJECTED, answer), afterCommit);
-    }
-
-    private void later(Write write, Consumer<String> afterCommit) {
-        pending.add(write);
-        if (afterCommit != null) {
-            waiting.add(afterCommit);
-        }
     }
 
     /**
@@ -342,7 +289,7 @@ public final class RecordLedger implements AutoCloseable {
      * Committed later.
      */
     public synchronized void release(String fingerprint) {
-        pending.add(() -> {
+        later(() -> {
             if (releaseDelete == null) {
                 releaseDelete = db.prepareStatement(
                         "DELETE FROM record_ledger WHERE fingerprint = ? AND state = ? AND owner = ?");
@@ -351,7 +298,14 @@ public final class RecordLedger implements AutoCloseable {
             releaseDelete.setString(2, LedgerState.SENDING.name());
             releaseDelete.setString(3, owner.id());
             releaseDelete.executeUpdate();
-        });
+        }, null);
+    }
+
+    private void later(Write write, Consumer<String> afterCommit) {
+        pending.add(write);
+        if (afterCommit != null) {
+            waiting.add(afterCommit);
+        }
     }
 
     /** Every entry still SENDING: the records whose fate in Graph is unknown. */

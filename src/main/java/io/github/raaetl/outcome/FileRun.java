@@ -30,8 +30,9 @@ import java.util.function.BooleanSupplier;
  * read (a stop) or was appended after the read, and makes the file's summary.
  *
  * <p>A failed write never goes unnoticed: the first one is kept, no further record is read (a record sent whose
- * result cannot be recorded would be lost track of), and the summary says the outputs are incomplete, so the input
- * is not archived as done.
+ * result cannot be recorded would be lost track of; with the ledger, records already read ahead in its window may still
+ * be sent, and the ledger keeps their outcomes), and the summary says the outputs are incomplete, so the input is not
+ * archived as done.
  */
 public final class FileRun {
 

@@ -59,7 +59,7 @@ public final class LedgerBenchmark {
                     ledger.claimAll(fps, java.util.Collections.nCopies(fps.size(), "create"), target, claims);
                 }
                 ledger.done(fps.get(i % WINDOW), new RecordLedger.Answer(UUID.randomUUID().toString(), 201, 1, null,
-                        UUID.randomUUID().toString(), null, clock.instant()));
+                        UUID.randomUUID().toString(), null, clock.instant()), null);
                 if ((i + 1) % 200_000 == 0) {
                     System.out.printf("  %,d written, %.1f us per record so far%n", i + 1,
                             (System.nanoTime() - t0) / 1000.0 / (i + 1));

@@ -55,7 +55,7 @@ class LedgerGuardTest {
         MappedRecord r = record("PC-1", Operation.CREATE);
         LedgerGuard.Admission first = guard.admit(r, "c1", "a.csv", "run-1", 7);
         assertThat(first).isEqualTo(new LedgerGuard.Send(guard.fingerprint(r), false));
-        guard.done(guard.fingerprint(r), answer(201));
+        guard.done(guard.fingerprint(r), answer(201), null);
 
         assertThat(guard.admit(r, "c2", "a.csv", "run-1", 7)).isInstanceOfSatisfying(LedgerGuard.AlreadyDone.class,
                 a -> assertThat(a.recalled()).as("the same record of the same run: a resume").isTrue());
@@ -76,7 +76,7 @@ class LedgerGuardTest {
         LedgerGuard guard = new LedgerGuard(ledger, "target", true, CLOCK);
         MappedRecord r = record("PC-2", Operation.CREATE);
         guard.admit(r, "c1", "a.csv", "run-1", 3);
-        guard.rejected(guard.fingerprint(r), answer(403));
+        guard.rejected(guard.fingerprint(r), answer(403), null);
         assertThat(guard.admit(r, "c2", "a.csv", "run-1", 3)).isInstanceOf(LedgerGuard.RecalledRejection.class);
         assertThat(guard.admit(r, "c3", "a-fixed.csv", "run-2", 3)).isInstanceOf(LedgerGuard.Send.class);
     }
@@ -106,7 +106,7 @@ class LedgerGuardTest {
                 new LedgerGuard.Candidate(b, "c2", "f.csv", "run-1", 2),
                 new LedgerGuard.Candidate(a, "c3", "f.csv", "run-1", 3)));
         assertThat(claimed).containsExactly(guard.fingerprint(a), guard.fingerprint(b), null);
-        guard.done(guard.fingerprint(a), answer(201));
+        guard.done(guard.fingerprint(a), answer(201), null);
         assertThat(guard.admit(a, "c3", "f.csv", "run-1", 3)).isInstanceOfSatisfying(LedgerGuard.AlreadyDone.class,
                 d -> assertThat(d.entry().recordNumber()).isEqualTo(1L));
     }

@@ -78,7 +78,7 @@ class PostgresLedgerTest {
         try (RecordLedger a = open("a", clock); RecordLedger b = open("b", clock)) {
             assertThat(a.exclusive()).isFalse();
             assertThat(a.claim("fp", "target", "create", claim(1))).isEmpty();
-            a.done("fp", new RecordLedger.Answer("id-1", 201, 1, "crid-1", "req-1", null, T0));
+            a.done("fp", new RecordLedger.Answer("id-1", 201, 1, "crid-1", "req-1", null, T0), null);
             a.flush();
             LedgerEntry seen = b.find("fp").orElseThrow();
             assertThat(seen.state()).isEqualTo(LedgerState.DONE);

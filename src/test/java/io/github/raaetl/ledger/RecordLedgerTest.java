@@ -51,7 +51,7 @@ class RecordLedgerTest {
             assertThat(seen.sourceFile()).isEqualTo("actions.csv");
             assertThat(seen.recordNumber()).isEqualTo(17L);
 
-            ledger.done("fp1", answer("graph-id-1", 201));
+            ledger.done("fp1", answer("graph-id-1", 201), null);
             LedgerEntry done = ledger.find("fp1").orElseThrow();
             assertThat(done.state()).isEqualTo(LedgerState.DONE);
             assertThat(done.graphId()).isEqualTo("graph-id-1");
@@ -66,11 +66,11 @@ class RecordLedgerTest {
     void whatIsCommittedSurvivesTheProcessAndSendingEntriesAreFoundAfterwards() {
         try (RecordLedger ledger = open("a")) {
             ledger.claim("sent", "target", "create", claim("f.csv", 1));
-            ledger.done("sent", answer("id-1", 201));
+            ledger.done("sent", answer("id-1", 201), null);
             ledger.claim("in-flight", "target", "create", claim("f.csv", 2));
             ledger.claim("refused", "target", "update", claim("f.csv", 3));
             ledger.rejected("refused", new RecordLedger.Answer(null, 404, 1, null, "r3", "ResourceNotFound: no such id",
-                    T0));
+                    T0), null);
         }
         try (RecordLedger reopened = open("b")) {
             assertThat(reopened.find("sent").orElseThrow().state()).isEqualTo(LedgerState.DONE);
@@ -118,11 +118,11 @@ class RecordLedgerTest {
     void retentionForgetsOldEntriesButNeverOneStillBeingSent() {
         try (RecordLedger ledger = open("a")) {
             ledger.claim("old-done", "t", "create", claim("f", 1));
-            ledger.done("old-done", answer("id", 201));
+            ledger.done("old-done", answer("id", 201), null);
             ledger.claim("old-sending", "t", "create", claim("f", 2));
             ledger.claim("new-done", "t", "create", claim("f", 3));
             ledger.done("new-done", new RecordLedger.Answer("id", 201, 1, null, null, null,
-                    T0.plusSeconds(86_400 * 500L)));
+                    T0.plusSeconds(86_400 * 500L)), null);
             assertThat(ledger.purgeOlderThan(T0.plusSeconds(86_400))).isEqualTo(1);
             assertThat(ledger.find("old-done")).isEmpty();
             assertThat(ledger.find("old-sending")).isPresent();

@@ -56,8 +56,9 @@ public final class PostgresServer implements AutoCloseable {
         }
         PostgresServer server = new PostgresServer(dir, bin, port, as);
         Path data = dir.resolve("data");
+        // no locale: a minimal machine may have none installed, and the ledger needs none
         server.asServer(List.of(bin.resolve("initdb").toString(), "-D", data.toString(), "-U", "postgres",
-                "--auth=trust", "--encoding=UTF8", "--no-sync"), dir.resolve("initdb.log"));
+                "--auth=trust", "--encoding=UTF8", "--no-locale", "--no-sync"), dir.resolve("initdb.log"));
         server.asServer(List.of(bin.resolve("pg_ctl").toString(), "-D", data.toString(), "-l",
                 dir.resolve("server.log").toString(), "-w", "-t", String.valueOf(START_TIMEOUT.toSeconds()), "-o",
                 "-c listen_addresses=127.0.0.1 -c port=" + port + " -c unix_socket_directories=" + dir
