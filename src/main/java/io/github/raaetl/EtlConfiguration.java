@@ -130,7 +130,8 @@ public final class EtlConfiguration implements CamelConfiguration {
 
         RecordReaders readers = new RecordReaders(s.csvDelimiter(), s.maxRecordBytes(), new FileStability(
                 s.readLockMinAgeMillis(), s.readLockCheckIntervalMillis(), s.readLockTimeoutMillis()));
-        InputArchive archive = new InputArchive(dirs, s.keepInput(), s.doneFile(), target.describe(), clock);
+        InputArchive archive = new InputArchive(dirs, s.keepInput(), s.doneFile(), target.describe(),
+                s.ledgerEnabled(), clock);
         // the files already taken in this run (see the inbox route); sized for a migration folder, not the default 1000
         IdempotentRepository inboxSeen = MemoryIdempotentRepository.memoryIdempotentRepository(INBOX_MEMORY);
         registry.bind("inboxSeen", inboxSeen);

@@ -25,18 +25,23 @@ public final class InputArchive {
     private final boolean keepInput;
     private final String doneFile;
     private final String target;
+    private final boolean ledger;
     private final Clock clock;
 
     /**
      * @param doneFile the done-file name pattern ({@code ${file:name}.done}), or null: the done file of an archived
      *                 input is removed with it
      * @param target   where records went, in words, for the reason file
+     * @param ledger   whether a record ledger recognises records already sent (then the file can be dropped back
+     *                 whole once fixed)
      */
-    public InputArchive(OutputDirs dirs, boolean keepInput, String doneFile, String target, Clock clock) {
+    public InputArchive(OutputDirs dirs, boolean keepInput, String doneFile, String target, boolean ledger,
+                        Clock clock) {
         this.dirs = dirs;
         this.keepInput = keepInput;
         this.doneFile = doneFile;
         this.target = target;
+        this.ledger = ledger;
         this.clock = clock;
     }
 
@@ -69,7 +74,10 @@ public final class InputArchive {
             text.append("Records read before the problem: ").append(summary.records()).append(", outcomes ")
                     .append(summary.counts()).append('\n')
                     .append("Their results are in ").append(summary.outputs().get(0)).append('\n')
-                    .append("Do not drop this file back as it is: the records above were already processed. "
+                    .append(ledger
+                            ? "Fix the file from the position given and drop it back whole: the record ledger knows "
+                            + "the records above, and they are not sent again.\n"
+                            : "Do not drop this file back as it is: the records above were already processed. "
                             + "Fix the file from the position given and drop only the remaining records.\n");
         } else {
             text.append("No record was sent. Fix the file and drop it into the inbox again.\n");

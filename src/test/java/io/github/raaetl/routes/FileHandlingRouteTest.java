@@ -2,6 +2,7 @@ package io.github.raaetl.routes;
 
 import io.github.raaetl.testing.Outputs;
 import io.github.raaetl.testing.RouteTestSupport;
+import io.github.raaetl.testing.Settings;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -62,10 +63,22 @@ class FileHandlingRouteTest extends RouteTestSupport {
         assertThat(Outputs.names(out.resolve("failed"))).containsExactly("broken.error.txt", "broken.json");
         String error = Files.readString(out.resolve("failed/broken.error.txt"));
         assertThat(error).contains("line 3").contains("after record 3").contains("Records read before the problem: 3")
-                .contains("Do not drop this file back as it is");
+                .contains("drop it back whole: the record ledger knows the records above, and they are not sent again");
         var summary = out.summary("broken");
         assertThat(summary.get("failure").asText()).contains("line 3");
         assertThat(sim.records()).hasSize(2);
+    }
+
+    @Test
+    @Settings({"etl.ledger.enabled", "false"})
+    void withoutTheLedgerABrokenFilesReasonSaysToDropOnlyTheRemainingRecords() throws Exception {
+        drop("broken.json", """
+                [{"action":"wipe","deviceDisplayName":"PC-1","requestDateTime":"2025-01-15T10:00:00Z"} oops
+                 {"action":"lock","deviceDisplayName":"PC-2","requestDateTime":"2025-01-15T10:00:00Z"}]
+                """);
+        assertThat(processInbox()).isEqualTo(2);
+        assertThat(error("broken")).contains("Records read before the problem: 1")
+                .contains("Do not drop this file back as it is").contains("drop only the remaining records");
     }
 
     @Test
