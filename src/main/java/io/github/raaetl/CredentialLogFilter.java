@@ -34,7 +34,7 @@ import java.beans.PropertyChangeListener;
  */
 public final class CredentialLogFilter extends AbstractFilter {
 
-    /** Logs the value of every property it resolves at DEBUG and TRACE (Camel 4.17's DefaultPropertiesParser). */
+    /** Logs the value of every property it resolves at DEBUG and TRACE (Camel 4.17 and 4.18's DefaultPropertiesParser). */
     static final String PROPERTIES_LOGGER = "org.apache.camel.component.properties";
     static final String REDACTED_LOGGER = "etl.redacted";
 
