@@ -20,8 +20,10 @@ import io.github.raaetl.graph.RetryPolicy;
 import io.github.raaetl.graph.TokenProvider;
 import io.github.raaetl.input.FileStability;
 import io.github.raaetl.input.RecordReaders;
+import io.github.raaetl.ledger.LedgerConfig;
 import io.github.raaetl.ledger.LedgerGuard;
 import io.github.raaetl.ledger.LedgerOwner;
+import io.github.raaetl.ledger.LedgerUnavailableException;
 import io.github.raaetl.ledger.RecordLedger;
 import io.github.raaetl.mapping.ColumnResolver;
 import io.github.raaetl.mapping.DateTimes;
@@ -143,7 +145,7 @@ public final class EtlConfiguration implements CamelConfiguration {
         RecordSteps recordSteps = new RecordSteps(mapper, requests, json, ledgerSteps);
         registry.bind("recordSteps", recordSteps);
         registry.bind("inboxSteps", new InboxSteps(readers, columns, dirs, archive, target.describe(), target.simulator(),
-                s.dryRun(), stats, json, clock, ledger, inboxSeen, guard, recordSteps, s.ledgerClaimAhead()));
+                s.dryRun(), stats, json, clock, ledger, inboxSeen, guard, recordSteps, s.ledgerClaimAhead(), s.once()));
         // one for the run: whether Graph answers at all is not a question each record should ask on its own
         GraphGate gate = new GraphGate(s.maxAttempts(), Duration.ofMillis(s.giveUpAfterMillis()),
                 Duration.ofMillis(s.retryMaxDelayMillis()), clock);
@@ -161,14 +163,16 @@ public final class EtlConfiguration implements CamelConfiguration {
     /**
      * Opens the ledger (refusing to start beside another loader on an embedded one), forgets entries past their
      * retention, says what an interrupted run left, and keeps this loader's lease renewed until Camel stops, when
-     * the ledger is closed after the routes.
+     * the ledger is closed after the routes (giving its lease back).
      */
     private static RecordLedger openLedger(CamelContext context, EtlSettings s, Clock clock) throws Exception {
         String url = s.effectiveLedgerUrl();
         RecordLedger ledger;
         try {
-            ledger = RecordLedger.open(url, s.ledgerUser(), s.ledgerPassword(), LedgerOwner.current(),
-                    Duration.ofSeconds(s.ledgerLeaseSeconds()), clock);
+            ledger = RecordLedger.open(new LedgerConfig(url, s.ledgerUser(), s.ledgerPassword(),
+                    Duration.ofSeconds(s.ledgerLeaseSeconds()), Duration.ofMillis(s.ledgerGiveUpAfterMillis()),
+                    s.output().toAbsolutePath().normalize().resolve("ledger"), context::isStopping),
+                    LedgerOwner.current());
         } catch (IllegalStateException e) {
             throw new EtlSettings.InvalidSettingException("etl.ledger: " + e.getMessage());
         }
@@ -183,10 +187,11 @@ public final class EtlConfiguration implements CamelConfiguration {
             t.setDaemon(true);
             return t;
         });
+        // one try each: while the database is unreachable the ledger says so once, and the next tick tries again
         every(heartbeat, Math.max(1, s.ledgerLeaseSeconds() * 1000L / 3), ledger::renewLease,
                 "the record ledger's lease could not be renewed");
         // the outcomes of the last records sent are committed with the next claims; when none follow soon, now
-        every(heartbeat, LEDGER_FLUSH_MILLIS, ledger::flush, "the record ledger could not be written");
+        every(heartbeat, LEDGER_FLUSH_MILLIS, ledger::flushOnce, "the record ledger could not be written");
         context.addService(new ServiceSupport() {
             @Override
             protected void doStop() {
@@ -197,11 +202,16 @@ public final class EtlConfiguration implements CamelConfiguration {
         return ledger;
     }
 
-    /** Runs {@code task} every {@code millis}; a failure is logged, and the next run tries again. */
+    /**
+     * Runs {@code task} every {@code millis}; a failure is logged, and the next run tries again. An unreachable ledger
+     * is not logged here: the ledger says so itself, once per outage.
+     */
     private static void every(ScheduledExecutorService executor, long millis, Runnable task, String failure) {
         executor.scheduleWithFixedDelay(() -> {
             try {
                 task.run();
+            } catch (LedgerUnavailableException e) {
+                LOG.debug("{}: {}", failure, e.getMessage());
             } catch (RuntimeException e) {
                 LOG.error("{}: {}", failure, e.getMessage());
             }

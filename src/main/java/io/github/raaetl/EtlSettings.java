@@ -29,7 +29,8 @@ public record EtlSettings(
         String baseUrl, String loginUrl, String tenantId, String clientId, String clientSecret, String token,
         int maxAttempts, long retryBaseDelayMillis, long retryMaxDelayMillis, long timeoutMillis, long giveUpAfterMillis,
         boolean ledgerEnabled, String ledgerUrl, String ledgerUser, String ledgerPassword, boolean ledgerSkipDone,
-        int ledgerRetentionDays, int ledgerLeaseSeconds, int ledgerClaimAhead, GraphLookup.Mode reconcile,
+        int ledgerRetentionDays, int ledgerLeaseSeconds, int ledgerClaimAhead, long ledgerGiveUpAfterMillis,
+        GraphLookup.Mode reconcile,
         long simulatorLatencyMillis, int simulatorThrottlePercent, int simulatorErrorPercent,
         double simulatorRetryAfterSeconds, int simulatorLostAnswerPercent) {
 
@@ -83,6 +84,7 @@ public record EtlSettings(
                 r.integer("etl.ledger.retention-days", 1),
                 r.integer("etl.ledger.lease-seconds", 5),
                 r.integer("etl.ledger.claim-ahead", 1),
+                r.longValue("etl.ledger.give-up-after-ms", 0),
                 reconcile(r.text("etl.reconcile")),
                 r.integer("simulator.latency-ms", 0),
                 r.integer("simulator.throttle-percent", 0),

@@ -2,6 +2,7 @@ package io.github.raaetl.camel;
 
 import io.github.raaetl.input.InputRecord;
 import io.github.raaetl.ledger.LedgerGuard;
+import io.github.raaetl.ledger.LedgerUnavailableException;
 import io.github.raaetl.mapping.MappedRecord;
 import io.github.raaetl.outcome.FileRun;
 
@@ -46,11 +47,12 @@ final class ClaimAhead implements Iterator<PreparedRecord> {
 
     @Override
     public boolean hasNext() {
-        if (ready.isEmpty()) {
+        if (ready.isEmpty() && !run.abandoned()) {
             fill(); // its commit may write rows that were waiting for it, and so find an output broken
         }
-        if (!ready.isEmpty() && (stopping.getAsBoolean() || run.outputFailed())) {
-            giveBack(run.outputFailed() ? "an output file could not be written" : "the run was stopped");
+        if (!ready.isEmpty() && (stopping.getAsBoolean() || run.outputFailed() || run.abandoned())) {
+            giveBack(run.abandoned() ? "the record ledger could not be reached" : run.outputFailed()
+                    ? "an output file could not be written" : "the run was stopped");
         }
         return !ready.isEmpty();
     }
@@ -78,7 +80,15 @@ final class ClaimAhead implements Iterator<PreparedRecord> {
             read.add(new PreparedRecord(r, m, null, null));
         }
         if (!candidates.isEmpty()) {
-            List<String> claimed = guard.claimAhead(candidates);
+            List<String> claimed;
+            try {
+                claimed = guard.claimAhead(candidates);
+            } catch (LedgerUnavailableException e) {
+                // nothing of this window was claimed, so nothing of it is sent: the file stops here, left whole
+                run.abandon(e.getMessage());
+                read.forEach(p -> run.notSentNow(p.record(), "not sent: " + e.getMessage()));
+                return;
+            }
             for (int i = 0; i < claimed.size(); i++) {
                 PreparedRecord p = read.get(positions.get(i));
                 read.set(positions.get(i), new PreparedRecord(p.record(), p.mapped(), claimed.get(i),
@@ -96,7 +106,7 @@ final class ClaimAhead implements Iterator<PreparedRecord> {
         while (!ready.isEmpty()) {
             PreparedRecord p = ready.removeFirst();
             if (p.fingerprint() != null) {
-                guard.unsettled(p.fingerprint(), false);
+                guard.unsettled(p.fingerprint(), false); // committed with the ledger's next write, whenever that is
             }
             run.notSentNow(p.record(), "not sent: " + why + " before this record");
         }

@@ -8,6 +8,7 @@ import io.github.raaetl.input.RecordReaders;
 import io.github.raaetl.input.SourceLayout;
 import io.github.raaetl.input.UnreadableFileException;
 import io.github.raaetl.ledger.LedgerGuard;
+import io.github.raaetl.ledger.LedgerUnavailableException;
 import io.github.raaetl.ledger.RecordLedger;
 import io.github.raaetl.mapping.ColumnResolver;
 import io.github.raaetl.outcome.FileRun;
@@ -60,6 +61,7 @@ public final class InboxSteps {
     private final LedgerGuard guard;
     private final RecordSteps mapping;
     private final int window;
+    private final boolean once;
     private final Set<String> toldHeld = ConcurrentHashMap.newKeySet();
 
     /**
@@ -70,11 +72,13 @@ public final class InboxSteps {
      * @param guard   the ledger's rules, with which records read ahead are claimed (null without a ledger)
      * @param mapping maps the records read ahead
      * @param window  how many records are read ahead and claimed in one commit (etl.ledger.claim-ahead)
+     * @param once    --once: a file left in the inbox for want of the ledger is not looked at again in this run (which
+     *                must end); while watching, it is, once the ledger is back
      */
     public InboxSteps(RecordReaders readers, ColumnResolver columns, OutputDirs dirs, InputArchive archive, String target,
                       boolean simulator, boolean dryRun, RunStats stats, ObjectMapper json, Clock clock,
                       RecordLedger ledger, IdempotentRepository seen, LedgerGuard guard, RecordSteps mapping,
-                      int window) {
+                      int window, boolean once) {
         this.readers = readers;
         this.columns = columns;
         this.dirs = dirs;
@@ -90,6 +94,7 @@ public final class InboxSteps {
         this.guard = guard;
         this.mapping = mapping;
         this.window = window;
+        this.once = once;
     }
 
     public void open(Exchange exchange) throws IOException, UnreadableFileException {
@@ -140,7 +145,13 @@ public final class InboxSteps {
             skip(exchange, name, "gone: another loader has taken it meanwhile");
             return null;
         }
-        RecordLedger.FileClaim claim = ledger.claimFile(key, name, UUID.randomUUID().toString());
+        RecordLedger.FileClaim claim;
+        try {
+            claim = ledger.claimFile(key, name, UUID.randomUUID().toString());
+        } catch (LedgerUnavailableException e) {
+            leaveForLater(exchange, file, e.getMessage());
+            return null;
+        }
         if (claim.held()) {
             skip(exchange, name, "left alone: another loader is working on it (" + claim.heldBy() + ")");
             return null;
@@ -159,15 +170,40 @@ public final class InboxSteps {
     /** The file is not this loader's to process now: it is left alone and forgotten, to be looked at again. */
     private void skip(Exchange exchange, String name, String why) {
         exchange.setProperty(Props.FILE_HELD, true);
-        String idempotentKey = exchange.getMessage().getHeader(Exchange.FILE_NAME, String.class) + "-"
-                + exchange.getMessage().getHeader(Exchange.FILE_LENGTH, Long.class) + "-"
-                + exchange.getMessage().getHeader(Exchange.FILE_LAST_MODIFIED, Long.class);
-        seen.remove(idempotentKey);
+        forget(exchange);
         // said once per file and reason: a file held by another loader is looked at again on every poll
         if (toldHeld.add(name + "|" + why)) {
             LOG.info("{}: {}", Text.escape(name), Text.escape(why));
         } else {
             LOG.debug("{}: {}", Text.escape(name), Text.escape(why));
+        }
+    }
+
+    /** The inbox consumer forgets the file, so that a later poll takes it again. */
+    private void forget(Exchange exchange) {
+        seen.remove(exchange.getMessage().getHeader(Exchange.FILE_NAME, String.class) + "-"
+                + exchange.getMessage().getHeader(Exchange.FILE_LENGTH, Long.class) + "-"
+                + exchange.getMessage().getHeader(Exchange.FILE_LAST_MODIFIED, Long.class));
+    }
+
+    /**
+     * The ledger could not be reached to claim the file: it is not opened, and stays in the inbox, sound, with the
+     * reason beside its results; while watching, a later poll takes it again (once the ledger is back).
+     */
+    private void leaveForLater(Exchange exchange, Path file, String reason) {
+        exchange.setProperty(Props.FILE_HELD, true);
+        String name = Text.escape(file.getFileName().toString());
+        stats.addLeftInInbox();
+        String where;
+        try {
+            where = archive.leftInInbox(file, reason, null);
+        } catch (OutputFailure f) {
+            where = "left in the inbox " + file.getParent() + " (its reason file could not be written: "
+                    + f.getMessage() + ")";
+        }
+        LOG.error("{}: not started: {} | input: {}", name, Text.escape(reason), Text.escape(where));
+        if (!once) {
+            forget(exchange);
         }
     }
 
@@ -217,7 +253,7 @@ public final class InboxSteps {
     /** After the last record: publish the outputs, then move the input where it belongs. */
     public void finish(Exchange exchange) {
         FileRun run = exchange.getProperty(Props.FILE_RUN, FileRun.class);
-        String unflushed = flushLedger();
+        String unflushed = flushLedger(run);
         conclude(exchange, run, run.finish(unflushed));
     }
 
@@ -225,12 +261,15 @@ public final class InboxSteps {
      * Commits the outcomes the ledger still holds, before the outputs that show them are published. @return a problem
      * of the file when that fails (its records then stay SENDING, and are looked up before they are ever sent again)
      */
-    private String flushLedger() {
+    private String flushLedger(FileRun run) {
         if (ledger == null) {
             return null;
         }
         try {
             ledger.flush();
+            return null;
+        } catch (LedgerUnavailableException e) {
+            run.abandon(e.getMessage()); // its outcomes are not all committed: the next run rebuilds its rows
             return null;
         } catch (RuntimeException e) {
             LOG.error("the record ledger could not be written: {}", Text.describe(e));
@@ -245,6 +284,13 @@ public final class InboxSteps {
         Path input = input(exchange);
         String name = Text.escape(input.getFileName().toString());
         FileRun run = exchange.getProperty(Props.FILE_RUN, FileRun.class);
+        if (e instanceof LedgerUnavailableException gone) {
+            if (run == null) {
+                leaveForLater(exchange, input, gone.getMessage());
+                return;
+            }
+            run.abandon(gone.getMessage());
+        }
         if (run == null) {
             releaseClaim(exchange);
         }
@@ -258,7 +304,7 @@ public final class InboxSteps {
             LOG.error("{}: {}", name, reason, e);
         }
         if (run != null) {
-            String unflushed = flushLedger();
+            String unflushed = flushLedger(run);
             conclude(exchange, run, run.finish(unflushed == null ? reason : reason + "; " + unflushed));
             return;
         }
@@ -275,6 +321,10 @@ public final class InboxSteps {
     /** Moves the input unless its outputs are incomplete, publishes the summary, counts it and says so. */
     private void conclude(Exchange exchange, FileRun run, FileSummary summary) {
         Path input = input(exchange);
+        if (run.abandoned()) {
+            leftWhole(exchange, run, summary, input);
+            return;
+        }
         FileSummary s = summary;
         boolean alarm = !s.outputsWritten();
         if (alarm) {
@@ -298,6 +348,28 @@ public final class InboxSteps {
             LOG.error(s.logLine());
         } else {
             LOG.warn(s.logLine());
+        }
+    }
+
+    /**
+     * The run was abandoned (the ledger is gone): the input stays in the inbox, whole, and its claim stays this
+     * loader's, so the next run of it (this loader's next poll, or the next loader once this one is gone) resumes it
+     * under the same run and rebuilds the rows of the records done.
+     */
+    private void leftWhole(Exchange exchange, FileRun run, FileSummary summary, Path input) {
+        String where;
+        try {
+            where = archive.leftInInbox(input, summary.failure(), summary);
+        } catch (OutputFailure f) {
+            where = "left in the inbox " + input.getParent() + " (its reason file could not be written: "
+                    + f.getMessage() + ")";
+        }
+        FileSummary s = run.publishSummary(summary.withInput(where));
+        exchange.removeProperty(Props.FILE_KEY);
+        stats.addLeftInInbox(s);
+        LOG.error(s.logLine());
+        if (!once) {
+            forget(exchange);
         }
     }
 

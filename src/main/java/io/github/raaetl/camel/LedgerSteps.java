@@ -4,6 +4,7 @@ import io.github.raaetl.graph.Delivery;
 import io.github.raaetl.input.InputRecord;
 import io.github.raaetl.ledger.LedgerEntry;
 import io.github.raaetl.ledger.LedgerGuard;
+import io.github.raaetl.ledger.LedgerUnavailableException;
 import io.github.raaetl.ledger.RecordLedger;
 import io.github.raaetl.mapping.MappedRecord;
 import io.github.raaetl.outcome.FileRun;
@@ -42,12 +43,38 @@ public final class LedgerSteps {
      * ({@link Props#SETTLED}): already done, or being sent by a live loader right now.
      */
     public void admit(Exchange exchange) {
-        if (guard == null || exchange.getProperty(Props.FINGERPRINT) != null) {
-            return; // no ledger, or claimed already when it was read ahead
+        if (guard == null) {
+            return;
         }
-        Delivery d = exchange.getProperty(Props.DELIVERY, Delivery.class);
         InputRecord record = exchange.getProperty(Props.RECORD, InputRecord.class);
         FileRun run = exchange.getProperty(Props.FILE_RUN, FileRun.class);
+        try {
+            decide(exchange, record, run);
+        } catch (LedgerUnavailableException e) {
+            // the ledger is gone for longer than the run waits: this record is not sent, and the file stops here
+            String fp = exchange.getProperty(Props.FINGERPRINT, String.class);
+            if (fp != null) {
+                exchange.removeProperty(Props.FINGERPRINT);
+                guard.unsettled(fp, false);
+            }
+            exchange.setProperty(Props.SETTLED, true);
+            run.abandon(e.getMessage());
+            run.notSentNow(record, "not sent: " + e.getMessage());
+        }
+    }
+
+    private void decide(Exchange exchange, InputRecord record, FileRun run) {
+        if (exchange.getProperty(Props.FINGERPRINT) == null) {
+            admitNow(exchange, record, run);
+        }
+        if (exchange.getProperty(Props.FINGERPRINT) != null) {
+            guard.beforeSend(); // to be sent: this loader's lease must still be sure to run
+        }
+    }
+
+    /** A record not claimed when it was read ahead: decided now, when what came before it is settled. */
+    private void admitNow(Exchange exchange, InputRecord record, FileRun run) {
+        Delivery d = exchange.getProperty(Props.DELIVERY, Delivery.class);
         String clientRequestId = UUID.randomUUID().toString();
         LedgerGuard.Admission a = guard.admit(d.mapped(), clientRequestId, run.fileName(),
                 exchange.getProperty(Props.FILE_LEDGER_RUN, String.class), record.number());

@@ -107,6 +107,16 @@ public final class LedgerGuard {
                 + "; is another loader sending the same records?");
     }
 
+    /**
+     * Just before a claimed record's request leaves: this loader's lease must still be sure to run (see
+     * {@link RecordLedger#ensureLease}); waits for the ledger when it is not.
+     *
+     * @throws LedgerUnavailableException when the ledger stays unreachable past the give-up time: not sent
+     */
+    public void beforeSend() {
+        ledger.ensureLease();
+    }
+
     /** A record read ahead, to be claimed with others in one commit. */
     public record Candidate(MappedRecord record, String clientRequestId, String sourceFile, String fileRun,
                             long recordNumber) {

@@ -1,20 +1,13 @@
 package io.github.raaetl.ledger;
 
 import io.github.raaetl.support.Text;
-import org.flywaydb.core.Flyway;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
+import java.io.IOException;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 
@@ -22,8 +15,8 @@ import java.util.function.Consumer;
  * The durable ledger: one row per audit event sent or being sent (its fingerprint, state and Graph's answer), the
  * loaders using it (alive while their lease is renewed), and the input files being worked on. An embedded SQLite file
  * by default (no server: it lives under the output root, and {@link LedgerLock} keeps a second loader off it), or
- * PostgreSQL when several instances share the work. Flyway creates and migrates the schema ({@code db/ledger}); the
- * SQL is the same on both.
+ * PostgreSQL when several instances share the work. A façade over the database ({@link LedgerDatabase}: pool, schema,
+ * units of work, outages) and its three tables ({@link RecordEntries}, {@link LedgerOwners}, {@link FileClaims}).
  *
  * <p>A claim is committed before {@link #claim} or {@link #claimAll} returns, so before its request can leave. How a
  * record ended ({@link #done}, {@link #rejected}, {@link #release}) is committed with the next claims, in the same
@@ -32,200 +25,129 @@ import java.util.function.Consumer;
  * show an outcome (its results row) is told once it is committed. A crash in between leaves such a record SENDING,
  * with no row written, and a SENDING record is looked up in Graph (and found) before it is ever sent again: never a
  * duplicate.
- * SQLite runs in WAL mode with {@code synchronous=NORMAL}: a commit reaches the operating system before it returns,
- * so it survives {@code kill -9}. One connection per instance is enough at Graph's write pace; methods are
- * synchronized.
+ *
+ * <p>A database that cannot be reached is waited for (see {@link LedgerOutage}): every call but the heartbeat's pauses
+ * and tries again, and fails with {@link LedgerUnavailableException} only after the configured give-up time.
  */
 public final class RecordLedger implements AutoCloseable {
 
-    private static final String COLUMNS = "fingerprint, state, target, operation, graph_id, http_status, attempts, "
-            + "client_request_id, request_id, message, source_file, file_run, record_number, owner, updated_at";
+    private static final Logger LOG = LoggerFactory.getLogger("etl.ledger");
 
-    private final Connection db;
-    private final LedgerOwner owner;
-    private final boolean exclusive;
-    private final Duration lease;
-    private final Clock clock;
-    private final LedgerLock lock;
-    /** Outcomes not yet committed: they go with the next claim's transaction, or {@link #flush}. */
-    private final List<Write> pending = new ArrayList<>();
-    /** Told once the outcomes they wait for are committed (null) or lost with a failed transaction (why). */
-    private final List<Consumer<String>> waiting = new ArrayList<>();
-    private final List<Consumer<String>> inTransaction = new ArrayList<>();
-    private PreparedStatement claimInsert;
-    private PreparedStatement findQuery;
-    private PreparedStatement outcomeUpdate;
-    private PreparedStatement releaseDelete;
+    private final LedgerDatabase db;
+    private final RecordEntries records;
+    private final LedgerOwners owners;
+    private final FileClaims files;
+    private final OwnerLockFiles lockFiles;
 
-    private interface Write {
-        void run() throws SQLException;
-    }
-
-    /** Commits, then tells whoever waited for the outcomes just committed. */
-    private void commit() throws SQLException {
-        db.commit();
-        tell(null);
-    }
-
-    private void tell(String failure) {
-        List<Consumer<String>> told = new ArrayList<>(inTransaction);
-        inTransaction.clear();
-        for (Consumer<String> c : told) {
-            c.accept(failure);
-        }
-    }
-
-    private RecordLedger(Connection db, LedgerOwner owner, boolean exclusive, Duration lease, Clock clock,
-                         LedgerLock lock) {
+    private RecordLedger(LedgerDatabase db, LedgerOwners owners, OwnerLockFiles lockFiles) {
         this.db = db;
-        this.owner = owner;
-        this.exclusive = exclusive;
-        this.lease = lease;
-        this.clock = clock;
-        this.lock = lock;
+        this.owners = owners;
+        this.records = new RecordEntries(owners.owner().id());
+        this.files = new FileClaims(owners.owner().id(), db.dialect());
+        this.lockFiles = lockFiles;
     }
 
     /**
-     * Opens the ledger, creating or migrating its schema, and registers this loader as an owner.
-     *
-     * @param url   {@code jdbc:sqlite:FILE} (embedded: this loader alone, enforced by a lock file beside it) or
-     *              {@code jdbc:postgresql://…} (shared)
-     * @param lease how long this loader counts as alive without renewing ({@link #renewLease}); a file or a record
-     *              held by a loader whose lease ran out is taken over by another
+     * Opens the ledger, creating or migrating its schema (waiting for a database that cannot be reached yet, up to the
+     * give-up time), refuses a damaged embedded file, gives back the leases of loaders that stopped without giving
+     * them back, and registers this loader as an owner.
      */
-    public static RecordLedger open(String url, String user, String password, LedgerOwner owner, Duration lease,
-                                    Clock clock) {
-        boolean embedded = url.startsWith("jdbc:sqlite:");
-        LedgerLock lock = embedded ? LedgerLock.acquire(java.nio.file.Path.of(embeddedPath(url) + ".lock"), owner)
-                : null;
-        String jdbc = embedded ? withSqlitePragmas(url) : url;
+    public static RecordLedger open(LedgerConfig config, LedgerOwner owner) {
+        LedgerDatabase db = LedgerDatabase.open(config, owner, Clock.systemUTC());
+        OwnerLockFiles lockFiles = null;
         try {
-            Flyway.configure().dataSource(jdbc, user, password).locations("classpath:db/ledger")
-                    .table("record_ledger_schema").load().migrate();
-            Connection db = DriverManager.getConnection(jdbc, user, password);
-            db.setAutoCommit(false); // every method commits what it writes, and ends what it reads
-            RecordLedger ledger = new RecordLedger(db, owner, embedded, lease, clock, lock);
-            ledger.register();
-            return ledger;
-        } catch (RuntimeException | SQLException e) {
-            if (lock != null) {
-                lock.close();
+            db.checkIntegrity();
+            if (!db.embedded() && config.localDir() != null) {
+                lockFiles = holdLockFile(config, owner);
             }
-            throw new IllegalStateException("the record ledger at " + withoutCredentials(url) + " cannot be opened: "
-                    + Text.rootMessage(e), e);
+            RecordLedger ledger = new RecordLedger(db, new LedgerOwners(owner, config.lease(), db.dialect()), lockFiles);
+            ledger.giveBackLeftovers();
+            db.write("register this loader", c -> {
+                ledger.owners.register(c);
+                return null;
+            });
+            return ledger;
+        } catch (RuntimeException e) {
+            if (lockFiles != null) {
+                lockFiles.close();
+            }
+            db.close();
+            throw e;
         }
     }
 
-    /** The file a {@code jdbc:sqlite:} URL names. */
-    static String embeddedPath(String url) {
-        String rest = url.substring("jdbc:sqlite:".length());
-        int q = rest.indexOf('?');
-        return q < 0 ? rest : rest.substring(0, q);
+    private static OwnerLockFiles holdLockFile(LedgerConfig config, LedgerOwner owner) {
+        try {
+            return OwnerLockFiles.hold(config.localDir(), owner);
+        } catch (IOException e) {
+            LOG.warn("no lock file for this loader under {} ({}): a lease this loader cannot give back as it stops "
+                    + "will run out instead", config.localDir(), Text.rootMessage(e));
+            return null;
+        }
     }
 
-    /**
-     * SQLite's settings for the ledger, unless the URL gives its own: WAL with {@code synchronous=NORMAL} (a commit
-     * reaches the operating system before it returns), a wait rather than an error while the file is busy, 32 MB of
-     * pages (the fingerprints' index stays in memory) and fewer, larger checkpoints (each one syncs the disk).
-     */
-    private static final Map<String, String> SQLITE_PRAGMAS = new LinkedHashMap<>(Map.of(
-            "journal_mode", "WAL", "synchronous", "NORMAL", "busy_timeout", "10000", "cache_size", "-32768",
-            "wal_autocheckpoint", "16384"));
-
-    private static String withSqlitePragmas(String url) {
-        StringBuilder u = new StringBuilder(url);
-        SQLITE_PRAGMAS.forEach((pragma, value) -> {
-            if (!url.contains(pragma + "=")) {
-                u.append(u.indexOf("?") < 0 ? '?' : '&').append(pragma).append('=').append(value);
+    /** Loaders that stopped here without giving their lease back (the ledger was down): their leases end now. */
+    private void giveBackLeftovers() {
+        if (lockFiles == null) {
+            return;
+        }
+        try {
+            for (OwnerLockFiles.Leftover left : lockFiles.leftovers()) {
+                boolean had = db.write("give back a stopped loader's lease", c -> owners.expire(c, left.ownerId()));
+                lockFiles.forget(left.ownerId(), had);
+                if (had) {
+                    LOG.info("gave back the lease of a loader that stopped without giving it back ({}): its files and "
+                            + "records are free to resume now", Text.escape(left.who()));
+                }
             }
-        });
-        return u.toString();
+        } catch (IOException e) {
+            LOG.warn("the loaders' lock files could not be read ({}): leases left behind will run out instead",
+                    Text.rootMessage(e));
+        }
     }
 
     public LedgerOwner owner() {
-        return owner;
+        return owners.owner();
     }
 
     /** Embedded: this loader is the only one on the ledger (any other owner recorded in it is dead). */
     public boolean exclusive() {
-        return exclusive;
+        return db.embedded();
+    }
+
+    /** Whether the ledger's database can be used now, since when it cannot, and why. */
+    public LedgerOutage outage() {
+        return db.outage();
     }
 
     // --- records -------------------------------------------------------------------------------------------------
 
     /** The entry for a fingerprint, if the ledger has one. */
-    public synchronized Optional<LedgerEntry> find(String fingerprint) {
-        return tx("read", () -> lookUp(fingerprint));
+    public Optional<LedgerEntry> find(String fingerprint) {
+        return db.write("read", c -> records.find(c, fingerprint));
     }
 
-    private Optional<LedgerEntry> lookUp(String fingerprint) throws SQLException {
-        if (findQuery == null) {
-            findQuery = db.prepareStatement("SELECT " + COLUMNS + " FROM record_ledger WHERE fingerprint = ?");
-        }
-        findQuery.setString(1, fingerprint);
-        try (ResultSet r = findQuery.executeQuery()) {
-            return r.next() ? Optional.of(entry(r)) : Optional.empty();
+    /** Commits the outcomes still pending (waiting through an outage). */
+    public void flush() {
+        if (db.hasPending()) {
+            db.write("write", c -> null);
         }
     }
 
-    /** Commits the outcomes still pending. */
-    public synchronized void flush() {
-        if (!pending.isEmpty()) {
-            tx("write", () -> null);
+    /** Commits the outcomes still pending, in one try (the flush timer's, which tries again soon). */
+    public void flushOnce() {
+        if (db.hasPending()) {
+            db.once("write", c -> null);
         }
-    }
-
-    /**
-     * Runs the pending outcomes in the current transaction. They are taken off the list first: if one fails, the
-     * transaction is rolled back and they are lost, which leaves their records SENDING, looked up before they are ever
-     * sent again; retrying them for ever would block every later claim.
-     */
-    private void flushPending() throws SQLException {
-        List<Write> writes = new ArrayList<>(pending);
-        pending.clear();
-        inTransaction.addAll(waiting);
-        waiting.clear();
-        for (Write w : writes) {
-            w.run();
-        }
-    }
-
-    private void rollbackQuietly(SQLException cause) {
-        try {
-            db.rollback();
-        } catch (SQLException ignored) {
-            // the failure being reported matters more
-        }
-        tell("the record ledger could not write it: " + Text.rootMessage(cause));
     }
 
     /**
      * Claims a fingerprint just before its request leaves, as SENDING, committed. Empty when the claim is now this
      * loader's; otherwise the entry already there (done, rejected, or being sent), untouched.
      */
-    public synchronized Optional<LedgerEntry> claim(String fingerprint, String target, String operation, Claim claim) {
-        return tx("write", () -> insertClaim(fingerprint, target, operation, claim) ? Optional.empty()
-                : lookUp(fingerprint));
-    }
-
-    /** Inserts a SENDING entry unless one exists for the fingerprint. @return true when inserted */
-    private boolean insertClaim(String fingerprint, String target, String operation, Claim claim) throws SQLException {
-        if (claimInsert == null) {
-            claimInsert = db.prepareStatement("INSERT INTO record_ledger (" + COLUMNS + ") "
-                    + "VALUES (?, ?, ?, ?, NULL, NULL, NULL, ?, NULL, NULL, ?, ?, ?, ?, ?) "
-                    + "ON CONFLICT (fingerprint) DO NOTHING");
-        }
-        claimInsert.setString(1, fingerprint);
-        claimInsert.setString(2, LedgerState.SENDING.name());
-        claimInsert.setString(3, target);
-        claimInsert.setString(4, operation);
-        claimInsert.setString(5, claim.clientRequestId());
-        claimInsert.setString(6, claim.sourceFile());
-        claimInsert.setString(7, claim.fileRun());
-        claimInsert.setLong(8, claim.recordNumber());
-        claimInsert.setString(9, owner.id());
-        claimInsert.setLong(10, claim.at().toEpochMilli());
-        return claimInsert.executeUpdate() == 1;
+    public Optional<LedgerEntry> claim(String fingerprint, String target, String operation, Claim claim) {
+        return db.write("write", c -> records.claim(c, List.of(fingerprint), List.of(operation), target,
+                List.of(claim))[0] ? Optional.empty() : records.find(c, fingerprint));
     }
 
     /**
@@ -233,15 +155,8 @@ public final class RecordLedger implements AutoCloseable {
      * {@link #claim} does each. @return per fingerprint, whether the claim is now this loader's; where it is not, the
      * entry already there is left untouched, for the caller to decide on when the record's turn comes
      */
-    public synchronized boolean[] claimAll(List<String> fingerprints, List<String> operations, String target,
-                                           List<Claim> claims) {
-        return tx("write", () -> {
-            boolean[] claimed = new boolean[fingerprints.size()];
-            for (int i = 0; i < claimed.length; i++) {
-                claimed[i] = insertClaim(fingerprints.get(i), target, operations.get(i), claims.get(i));
-            }
-            return claimed;
-        });
+    public boolean[] claimAll(List<String> fingerprints, List<String> operations, String target, List<Claim> claims) {
+        return db.write("write", c -> records.claim(c, fingerprints, operations, target, claims));
     }
 
     /**
@@ -249,25 +164,8 @@ public final class RecordLedger implements AutoCloseable {
      * dead loader, or --resend), but only if it is still exactly as {@code seen}: of two loaders racing for it, one
      * wins. @return true when the entry is now this loader's claim
      */
-    public synchronized boolean takeOver(LedgerEntry seen, Claim claim) {
-        return tx("write", () -> {
-            try (PreparedStatement u = db.prepareStatement("UPDATE record_ledger SET state = ?, client_request_id = ?, "
-                    + "source_file = ?, file_run = ?, record_number = ?, owner = ?, updated_at = ? "
-                    + "WHERE fingerprint = ? AND state = ? AND owner = ? AND updated_at = ?")) {
-                u.setString(1, LedgerState.SENDING.name());
-                u.setString(2, claim.clientRequestId());
-                u.setString(3, claim.sourceFile());
-                u.setString(4, claim.fileRun());
-                u.setLong(5, claim.recordNumber());
-                u.setString(6, owner.id());
-                u.setLong(7, claim.at().toEpochMilli());
-                u.setString(8, seen.fingerprint());
-                u.setString(9, seen.state().name());
-                u.setString(10, seen.owner());
-                u.setLong(11, seen.updatedAt().toEpochMilli());
-                return u.executeUpdate() == 1;
-            }
-        });
+    public boolean takeOver(LedgerEntry seen, Claim claim) {
+        return db.write("write", c -> records.takeOver(c, seen, claim));
     }
 
     /**
@@ -275,145 +173,85 @@ public final class RecordLedger implements AutoCloseable {
      * {@code afterCommit} (may be null) is told once it is (null), or lost with a failed transaction (why): what shows
      * the outcome, its results row, is written then, never before.
      */
-    public synchronized void done(String fingerprint, Answer answer, Consumer<String> afterCommit) {
-        later(() -> update(fingerprint, LedgerState.DONE, answer), afterCommit);
+    public void done(String fingerprint, Answer answer, Consumer<String> afterCommit) {
+        db.later(c -> records.outcome(c, fingerprint, LedgerState.DONE, answer), afterCommit);
     }
 
     /** Graph refused the record for good. Committed later, telling {@code afterCommit} as {@link #done} does. */
-    public synchronized void rejected(String fingerprint, Answer answer, Consumer<String> afterCommit) {
-        later(() -> update(fingerprint, LedgerState.REJECTED, answer), afterCommit);
+    public void rejected(String fingerprint, Answer answer, Consumer<String> afterCommit) {
+        db.later(c -> records.outcome(c, fingerprint, LedgerState.REJECTED, answer), afterCommit);
     }
 
     /**
      * The claimed record was not sent after all (nothing of it can have reached Graph): the claim is dropped.
      * Committed later.
      */
-    public synchronized void release(String fingerprint) {
-        later(() -> {
-            if (releaseDelete == null) {
-                releaseDelete = db.prepareStatement(
-                        "DELETE FROM record_ledger WHERE fingerprint = ? AND state = ? AND owner = ?");
-            }
-            releaseDelete.setString(1, fingerprint);
-            releaseDelete.setString(2, LedgerState.SENDING.name());
-            releaseDelete.setString(3, owner.id());
-            releaseDelete.executeUpdate();
-        }, null);
-    }
-
-    private void later(Write write, Consumer<String> afterCommit) {
-        pending.add(write);
-        if (afterCommit != null) {
-            waiting.add(afterCommit);
-        }
+    public void release(String fingerprint) {
+        db.later(c -> records.release(c, fingerprint), null);
     }
 
     /** Every entry still SENDING: the records whose fate in Graph is unknown. */
-    public synchronized List<LedgerEntry> sending() {
-        return tx("read", () -> {
-            try (PreparedStatement q = db.prepareStatement("SELECT " + COLUMNS + " FROM record_ledger WHERE state = ?")) {
-                q.setString(1, LedgerState.SENDING.name());
-                List<LedgerEntry> out = new ArrayList<>();
-                try (ResultSet r = q.executeQuery()) {
-                    while (r.next()) {
-                        out.add(entry(r));
-                    }
-                }
-                return out;
-            }
-        });
+    public List<LedgerEntry> sending() {
+        return db.write("read", records::sending);
     }
 
     /** Forgets entries not touched since {@code cutoff} (retention); never one still SENDING. @return how many */
-    public synchronized int purgeOlderThan(Instant cutoff) {
-        return tx("write", () -> {
-            try (PreparedStatement delete = db.prepareStatement(
-                    "DELETE FROM record_ledger WHERE updated_at < ? AND state <> ?")) {
-                delete.setLong(1, cutoff.toEpochMilli());
-                delete.setString(2, LedgerState.SENDING.name());
-                return delete.executeUpdate();
-            }
-        });
+    public int purgeOlderThan(Instant cutoff) {
+        return db.write("write", c -> records.purgeOlderThan(c, cutoff));
     }
 
-    public synchronized long size() {
-        return tx("read", () -> {
-            try (PreparedStatement q = db.prepareStatement("SELECT COUNT(*) FROM record_ledger");
-                 ResultSet r = q.executeQuery()) {
-                r.next();
-                return r.getLong(1);
-            }
-        });
+    public long size() {
+        return db.write("read", records::size);
     }
 
     // --- owners ---------------------------------------------------------------------------------------------------
 
-    private void register() {
-        tx("write", () -> {
-            long now = clock.millis();
-            try (PreparedStatement d = db.prepareStatement("DELETE FROM ledger_owner WHERE owner = ?")) {
-                d.setString(1, owner.id());
-                d.executeUpdate();
-            }
-            try (PreparedStatement i = db.prepareStatement(
-                    "INSERT INTO ledger_owner (owner, host, pid, started_at, lease_until) VALUES (?, ?, ?, ?, ?)")) {
-                i.setString(1, owner.id());
-                i.setString(2, owner.host());
-                i.setLong(3, owner.pid());
-                i.setLong(4, now);
-                i.setLong(5, now + lease.toMillis());
-                i.executeUpdate();
+    /**
+     * This loader is alive: its files and records stay its own for another lease, measured on the database's clock.
+     * One try (the heartbeat's, which tries again soon); commits pending outcomes too.
+     */
+    public void renewLease() {
+        db.once("renew this loader's lease", c -> {
+            if (!owners.renew(c)) {
+                owners.register(c);
             }
             return null;
         });
     }
 
-    /** This loader is alive: its files and records stay its own for another lease. Commits pending outcomes too. */
-    public synchronized void renewLease() {
-        boolean renewed = tx("write", () -> {
-            try (PreparedStatement u = db.prepareStatement("UPDATE ledger_owner SET lease_until = ? WHERE owner = ?")) {
-                u.setLong(1, clock.millis() + lease.toMillis());
-                u.setString(2, owner.id());
-                return u.executeUpdate() == 1;
-            }
-        });
-        if (!renewed) {
-            register();
+    /**
+     * Before a request leaves: this loader's lease must be sure to outlast it. When it has not been renewed for half
+     * its length (the database was unreachable), it is renewed now, waiting through an outage: nothing is sent by a
+     * loader that others may think dead. A no-op on an embedded ledger, where no other loader can be.
+     */
+    public void ensureLease() {
+        if (!db.embedded() && !owners.leaseHeld()) {
+            db.write("renew this loader's lease", c -> {
+                if (!owners.renew(c)) {
+                    owners.register(c);
+                }
+                return null;
+            });
         }
     }
 
     /**
      * Whether a loader is alive. This one always; on an embedded ledger no other can be (the lock file keeps them
-     * off); on a shared one, while its lease runs.
+     * off); on a shared one, while its lease runs on the database's clock.
      */
-    public synchronized boolean alive(String ownerId) {
-        if (owner.id().equals(ownerId)) {
+    public boolean alive(String ownerId) {
+        if (owner().id().equals(ownerId)) {
             return true;
         }
-        if (exclusive || ownerId == null) {
+        if (exclusive() || ownerId == null) {
             return false;
         }
-        return tx("read", () -> {
-            try (PreparedStatement q = db.prepareStatement("SELECT lease_until FROM ledger_owner WHERE owner = ?")) {
-                q.setString(1, ownerId);
-                try (ResultSet r = q.executeQuery()) {
-                    return r.next() && r.getLong(1) >= clock.millis();
-                }
-            }
-        });
+        return db.write("read", c -> owners.alive(c, ownerId));
     }
 
     /** A loader in words ("pid 4242 on host etl-2"), for messages. */
-    public synchronized String describeOwner(String ownerId) {
-        return tx("read", () -> {
-            try (PreparedStatement q = db.prepareStatement("SELECT host, pid FROM ledger_owner WHERE owner = ?")) {
-                q.setString(1, ownerId);
-                try (ResultSet r = q.executeQuery()) {
-                    return r.next() ? "pid " + r.getLong("pid") + " on host " + r.getString("host")
-                            : "loader " + ownerId;
-                }
-            }
-        });
+    public String describeOwner(String ownerId) {
+        return db.write("read", c -> owners.describe(c, ownerId));
     }
 
     // --- files ----------------------------------------------------------------------------------------------------
@@ -426,147 +264,59 @@ public final class RecordLedger implements AutoCloseable {
      * @param fileKey what identifies the file's content (name, size, modification time)
      * @param newRun  the run id to use when the file is new
      */
-    public synchronized FileClaim claimFile(String fileKey, String fileName, String newRun) {
+    public FileClaim claimFile(String fileKey, String fileName, String newRun) {
         for (int round = 0; round < 3; round++) {
-            boolean inserted = tx("write", () -> {
-                try (PreparedStatement i = db.prepareStatement("INSERT INTO file_claim (file_key, file_run, file_name, "
-                        + "owner, started_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (file_key) DO NOTHING")) {
-                    i.setString(1, fileKey);
-                    i.setString(2, newRun);
-                    i.setString(3, fileName);
-                    i.setString(4, owner.id());
-                    i.setLong(5, clock.millis());
-                    return i.executeUpdate() == 1;
-                }
-            });
-            if (inserted) {
+            if (db.write("write", c -> files.insert(c, fileKey, fileName, newRun))) {
                 return new FileClaim(newRun, false, null);
             }
-            String[] held = tx("read", () -> {
-                try (PreparedStatement q = db.prepareStatement(
-                        "SELECT file_run, owner FROM file_claim WHERE file_key = ?")) {
-                    q.setString(1, fileKey);
-                    try (ResultSet r = q.executeQuery()) {
-                        return r.next() ? new String[]{r.getString(1), r.getString(2)} : null;
-                    }
-                }
-            });
+            FileClaims.Held held = db.write("read", c -> files.held(c, fileKey));
             if (held == null) {
                 continue; // released meanwhile: claim it afresh
             }
-            String run = held[0];
-            String holder = held[1];
-            if (!owner.id().equals(holder) && alive(holder)) {
-                return new FileClaim(null, false, describeOwner(holder));
+            if (owner().id().equals(held.holder())) {
+                // this loader's own: a claim it made in a try whose answer was lost, or one it holds already
+                return new FileClaim(held.run(), !held.run().equals(newRun), null);
             }
-            boolean taken = tx("write", () -> {
-                try (PreparedStatement u = db.prepareStatement(
-                        "UPDATE file_claim SET owner = ? WHERE file_key = ? AND owner = ?")) {
-                    u.setString(1, owner.id());
-                    u.setString(2, fileKey);
-                    u.setString(3, holder);
-                    return u.executeUpdate() == 1;
-                }
-            });
-            if (taken) {
-                return new FileClaim(run, true, null);
+            if (alive(held.holder())) {
+                return new FileClaim(null, false, describeOwner(held.holder()));
+            }
+            if (db.write("write", c -> files.takeOver(c, fileKey, held.holder()))) {
+                return new FileClaim(held.run(), true, null);
             }
         }
         throw new IllegalStateException("the record ledger could not settle who holds " + fileName);
     }
 
     /** The file is done with (finished, failed, or left for the next run): any loader may take it again. */
-    public synchronized void releaseFile(String fileKey) {
-        tx("write", () -> {
-            try (PreparedStatement d = db.prepareStatement("DELETE FROM file_claim WHERE file_key = ? AND owner = ?")) {
-                d.setString(1, fileKey);
-                d.setString(2, owner.id());
-                d.executeUpdate();
-            }
+    public void releaseFile(String fileKey) {
+        db.write("write", c -> {
+            files.release(c, fileKey);
             return null;
         });
     }
 
+    /**
+     * Commits what is pending and gives this loader's lease back, so that its files and SENDING records are another's
+     * at once. One try each, and a short one: with the database unreachable, the lease is given back by the next
+     * loader to start in the same output folder (its lock file says this one stopped), or runs out.
+     */
     @Override
-    public synchronized void close() {
+    public void close() {
+        boolean givenBack = false;
         try {
-            flush();
-        } catch (RuntimeException ignored) {
-            // closing: what could not be committed stays SENDING, and is looked up before it is sent again
+            flushOnce();
+            givenBack = db.once("give back this loader's lease", c -> {
+                owners.deregister(c);
+                return true;
+            });
+        } catch (RuntimeException e) {
+            LOG.warn("stopping without giving this loader's lease back: {}{}", Text.describe(e), lockFiles == null
+                    ? "; it runs out by itself" : "; the next loader to start here gives it back");
         }
-        try (PreparedStatement d = db.prepareStatement("DELETE FROM ledger_owner WHERE owner = ?")) {
-            d.setString(1, owner.id());
-            d.executeUpdate();
-            commit();
-        } catch (SQLException ignored) {
-            // closing: a stale owner row only expires
+        if (lockFiles != null) {
+            lockFiles.close(givenBack);
         }
-        try {
-            db.close();
-        } catch (SQLException ignored) {
-            // closing: nothing left to keep
-        }
-        if (lock != null) {
-            lock.close();
-        }
-    }
-
-    private interface Call<T> {
-        T run() throws SQLException;
-    }
-
-    /** Runs one unit of work with the pending outcomes first, and commits it (or rolls it back and says why). */
-    private <T> T tx(String what, Call<T> call) {
-        try {
-            flushPending();
-            T result = call.run();
-            commit();
-            return result;
-        } catch (SQLException e) {
-            rollbackQuietly(e);
-            throw failure(what, e);
-        }
-    }
-
-    private void update(String fingerprint, LedgerState state, Answer a) throws SQLException {
-        if (outcomeUpdate == null) {
-            outcomeUpdate = db.prepareStatement("UPDATE record_ledger SET state = ?, graph_id = ?, "
-                    + "http_status = ?, attempts = ?, client_request_id = COALESCE(?, client_request_id), "
-                    + "request_id = ?, message = ?, owner = ?, updated_at = ? WHERE fingerprint = ?");
-        }
-        PreparedStatement u = outcomeUpdate;
-        u.setString(1, state.name());
-        u.setString(2, a.graphId());
-        u.setInt(3, a.httpStatus());
-        u.setInt(4, a.attempts());
-        u.setString(5, a.clientRequestId());
-        u.setString(6, a.requestId());
-        u.setString(7, a.message() == null ? null : a.message().length() > 2000 ? a.message().substring(0, 2000)
-                : a.message());
-        u.setString(8, owner.id());
-        u.setLong(9, a.at().toEpochMilli());
-        u.setString(10, fingerprint);
-        if (u.executeUpdate() != 1) {
-            throw new SQLException("the ledger has no claim for " + fingerprint + " to mark " + state);
-        }
-    }
-
-    private static LedgerEntry entry(ResultSet r) throws SQLException {
-        long number = r.getLong("record_number");
-        Long recordNumber = r.wasNull() ? null : number;
-        int status = r.getInt("http_status");
-        Integer httpStatus = r.wasNull() ? null : status;
-        int tries = r.getInt("attempts");
-        Integer attempts = r.wasNull() ? null : tries;
-        return new LedgerEntry(r.getString("fingerprint"), LedgerState.valueOf(r.getString("state")),
-                r.getString("target"), r.getString("operation"), r.getString("graph_id"), httpStatus, attempts,
-                r.getString("client_request_id"), r.getString("request_id"), r.getString("message"),
-                r.getString("source_file"), r.getString("file_run"), recordNumber, r.getString("owner"),
-                Instant.ofEpochMilli(r.getLong("updated_at")));
-    }
-
-    private static IllegalStateException failure(String what, SQLException e) {
-        return new IllegalStateException("the record ledger could not " + what + ": " + Text.rootMessage(e), e);
+        db.close();
     }
 
     /** A JDBC URL as it may be shown: without a password= parameter. */

@@ -145,6 +145,42 @@ final class FileOutputs {
         return outputs;
     }
 
+    /** Closes every output and removes it unpublished (the run was abandoned: the next one writes them whole). */
+    void discard() {
+        List<AtomicFile> files = new ArrayList<>();
+        files.add(resultsFile);
+        closeQuietly(() -> results.close(true));
+        if (retryFile != null) {
+            files.add(retryFile);
+            closeQuietly(retries == null ? null : retries::close);
+        }
+        if (rejectedFile != null) {
+            files.add(rejectedFile);
+            closeQuietly(rejected == null ? null : rejected::close);
+        }
+        if (requestsFile != null) {
+            files.add(requestsFile);
+            closeQuietly(requests == null ? null : requests::close);
+        }
+        for (AtomicFile f : files) {
+            try {
+                Files.deleteIfExists(f.part());
+            } catch (IOException ignored) {
+                // a .part file left behind is never taken for an output, and the next run removes it
+            }
+        }
+    }
+
+    private static void closeQuietly(Write close) {
+        try {
+            if (close != null) {
+                close.run();
+            }
+        } catch (IOException | RuntimeException ignored) {
+            // the file is removed anyway
+        }
+    }
+
     /**
      * Writes the summary file. @return the summary as it stands: with the summary file among its outputs, or flagged
      * incomplete when even that could not be written

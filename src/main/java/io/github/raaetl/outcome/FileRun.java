@@ -55,6 +55,11 @@ public final class FileRun {
     private final TreeMap<Long, Finished> pending = new TreeMap<>();
     private final List<String> notes = new ArrayList<>();
     private long nextToWrite;
+    /**
+     * Why the file's run is abandoned (a dependency it needs, the ledger, is gone for longer than the run waits), or
+     * null: nothing of it is published, and its input stays where it is, to be resumed whole.
+     */
+    private String abandoned;
     private long notSent;
     private long appended;
     private final FileOutputs outputs;
@@ -102,7 +107,23 @@ public final class FileRun {
      * would be sent again whole.
      */
     public Iterator<InputRecord> records(BooleanSupplier stopRequested) {
-        return cursor.records(() -> outputFailed() || stopRequested.getAsBoolean());
+        return cursor.records(() -> outputFailed() || abandoned() || stopRequested.getAsBoolean());
+    }
+
+    /**
+     * Something the run cannot do without (the record ledger) is gone for longer than the run waits for it: no
+     * further record is read or sent, and {@link #finish} publishes none of this file's outputs (its summary says
+     * why), so that the input, left where it is, is resumed whole by the next run, its records sent before recognised.
+     * The first reason stands.
+     */
+    public synchronized void abandon(String why) {
+        if (abandoned == null) {
+            abandoned = why;
+        }
+    }
+
+    public synchronized boolean abandoned() {
+        return abandoned != null;
     }
 
     /** @return the names not seen before in this file, so each unknown column is reported once */
@@ -137,8 +158,12 @@ public final class FileRun {
      * among the records not sent.
      */
     public synchronized void notSentNow(InputRecord record, String message) {
-        complete(record, notSent(record, message), null);
         notSent++;
+        if (abandoned != null) {
+            cursor.answer(record); // the file stays whole in the inbox: the next run sends it
+            return;
+        }
+        complete(record, notSent(record, message), null);
     }
 
     /** True once some output could not be written (the file's account is incomplete). */
@@ -161,6 +186,9 @@ public final class FileRun {
      * @param failure a whole-file problem found outside the reader (for example an unexpected error), or null
      */
     public synchronized FileSummary finish(String failure) {
+        if (abandoned != null) {
+            return finishAbandoned();
+        }
         // before the read break and the reader's notes are looked at: reading the rest may meet either
         if (cursor.stoppedAt() >= 0) {
             notes.add(accountForUnsent());
@@ -223,6 +251,25 @@ public final class FileRun {
         return new FileSummary(fileName, cursor.layout().format().name(), target, simulator, dryRun, read, perOutcome,
                 millis, problem, outputFailure == null, List.copyOf(unknown), List.copyOf(notes), List.copyOf(published),
                 notSent, appended, resumed, ledger, null);
+    }
+
+    /**
+     * The run was abandoned: its outputs are removed unpublished, and its summary says how far it got and why it
+     * stopped. Records answered before the stop keep their outcomes in the ledger (or, not yet committed there, stay
+     * SENDING and are looked up): the next run of the file rebuilds their rows.
+     */
+    private FileSummary finishAbandoned() {
+        cursor.close();
+        outputs.discard();
+        long read = cursor.read();
+        long answered = counts.values().stream().mapToLong(Long::longValue).sum();
+        notes.add(answered + " of the " + read + " record(s) read had their outcome before the stop; nothing of this "
+                + "run is published: the next run reads the file whole, and the records done are recognised, not sent "
+                + "again");
+        long millis = clock.millis() - started.toEpochMilli();
+        return new FileSummary(fileName, cursor.layout().format().name(), target, simulator, dryRun, read,
+                new LinkedHashMap<>(counts), millis, abandoned, true, List.copyOf(unknown), List.copyOf(notes),
+                List.of(), read - answered, appended, resumed, Map.of(), null);
     }
 
     /** The file is being resumed after an interrupted run: the summary says so, with how much was done before. */

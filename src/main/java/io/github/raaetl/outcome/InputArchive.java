@@ -94,6 +94,39 @@ public final class InputArchive {
         return moveTo(input, destination);
     }
 
+    /**
+     * The input is left in the inbox, sound, because something the run needs was gone (the record ledger): its reason
+     * file goes to results/NAME.error.txt, beside its summary, and the next run (or poll) reads it again whole.
+     *
+     * @param summary how far the run got, or null when it never started
+     * @return where the input is now, with where the reason is
+     */
+    public String leftInInbox(Path input, String reason, FileSummary summary) throws OutputFailure {
+        String name = input.getFileName().toString();
+        AtomicFile errorFile = new AtomicFile(AtomicFile.freeName(dirs.results().resolve(FileNames.stem(name)
+                + ".error.txt"), AtomicFile.stamp(clock.instant())));
+        StringBuilder text = new StringBuilder()
+                .append("File:    ").append(Text.escape(name)).append('\n')
+                .append("Left in: ").append(input.getParent()).append(" (nothing is wrong with the file)\n")
+                .append("When:    ").append(clock.instant()).append('\n')
+                .append("Target:  ").append(target).append('\n')
+                .append("Reason:  ").append(Text.escape(reason)).append('\n');
+        if (summary != null && summary.records() > 0) {
+            text.append("Records read before the stop: ").append(summary.records()).append(", outcomes so far ")
+                    .append(summary.counts()).append('\n');
+        }
+        text.append("Nothing needs fixing. The next run (or, while the loader watches the inbox, a later poll once the "
+                + "ledger is back) reads the file again whole: the records already sent are recognised by the ledger "
+                + "and not sent again, and its results are written then.\n");
+        try {
+            Files.writeString(errorFile.part(), text, StandardCharsets.UTF_8);
+            errorFile.publish();
+        } catch (IOException e) {
+            throw new OutputFailure(errorFile.part(), e);
+        }
+        return "left in the inbox " + input.getParent() + "; reason in " + errorFile.target();
+    }
+
     private String move(Path input, Path folder) throws OutputFailure {
         Path name = input.getFileName();
         return moveTo(input, AtomicFile.freeName(folder.resolve(name), AtomicFile.stamp(clock.instant())));

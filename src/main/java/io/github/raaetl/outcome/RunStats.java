@@ -16,6 +16,7 @@ public final class RunStats {
     private final Map<String, Long> totals = new LinkedHashMap<>();
     private int files;
     private int failedFiles;
+    private int leftInInbox;
     private long records;
 
     public synchronized void add(FileSummary summary) {
@@ -25,6 +26,23 @@ public final class RunStats {
             failedFiles++;
         }
         summary.counts().forEach((k, v) -> totals.merge(k, v, Long::sum));
+    }
+
+    /**
+     * A file stopped part-way and left in the inbox, whole, for want of the ledger: not done, not failed either (the
+     * next run reads it again).
+     */
+    public synchronized void addLeftInInbox(FileSummary summary) {
+        files++;
+        leftInInbox++;
+        records += summary.records();
+        summary.counts().forEach((k, v) -> totals.merge(k, v, Long::sum));
+    }
+
+    /** A file not started for want of the ledger, left in the inbox. */
+    public synchronized void addLeftInInbox() {
+        files++;
+        leftInInbox++;
     }
 
     /** A file that could not be read at all. */
@@ -37,7 +55,7 @@ public final class RunStats {
         long notDelivered = totals.getOrDefault(Outcome.INVALID.label(), 0L)
                 + totals.getOrDefault(Outcome.REJECTED.label(), 0L)
                 + totals.getOrDefault(Outcome.RETRY.label(), 0L);
-        return notDelivered == 0 && failedFiles == 0 ? EXIT_OK : EXIT_INCOMPLETE;
+        return notDelivered == 0 && failedFiles == 0 && leftInInbox == 0 ? EXIT_OK : EXIT_INCOMPLETE;
     }
 
     public synchronized int files() {
@@ -46,6 +64,11 @@ public final class RunStats {
 
     public synchronized int failedFiles() {
         return failedFiles;
+    }
+
+    /** Files left in the inbox, whole, for want of the ledger. */
+    public synchronized int leftInInbox() {
+        return leftInInbox;
     }
 
     public synchronized long records() {

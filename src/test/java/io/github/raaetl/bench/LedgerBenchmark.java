@@ -1,5 +1,6 @@
 package io.github.raaetl.bench;
 
+import io.github.raaetl.ledger.LedgerConfig;
 import io.github.raaetl.ledger.LedgerOwner;
 import io.github.raaetl.ledger.RecordLedger;
 
@@ -42,7 +43,7 @@ public final class LedgerBenchmark {
         HexFormat hex = HexFormat.of();
 
         long t0 = System.nanoTime();
-        try (RecordLedger ledger = RecordLedger.open(url, "", "", LedgerOwner.current(), Duration.ofSeconds(60), clock)) {
+        try (RecordLedger ledger = RecordLedger.open(LedgerConfig.of(url, "", ""), LedgerOwner.current())) {
             String run = UUID.randomUUID().toString();
             List<String> fps = new ArrayList<>();
             List<RecordLedger.Claim> claims = new ArrayList<>();
@@ -70,7 +71,7 @@ public final class LedgerBenchmark {
         double writeMicros = (System.nanoTime() - t0) / 1000.0 / n;
 
         long openStart = System.nanoTime();
-        try (RecordLedger ledger = RecordLedger.open(url, "", "", LedgerOwner.current(), Duration.ofSeconds(60), clock)) {
+        try (RecordLedger ledger = RecordLedger.open(LedgerConfig.of(url, "", ""), LedgerOwner.current())) {
             ledger.purgeOlderThan(clock.instant().minus(Duration.ofDays(400)));
             ledger.sending();
             double openMillis = (System.nanoTime() - openStart) / 1e6;

@@ -30,8 +30,8 @@ class LedgerGuardTest {
 
     @BeforeEach
     void open() {
-        ledger = RecordLedger.open("jdbc:sqlite:" + dir.resolve("ledger.db"), "", "",
-                new LedgerOwner("me", "host", 1), Duration.ofSeconds(60), CLOCK);
+        ledger = RecordLedger.open(LedgerConfig.of("jdbc:sqlite:" + dir.resolve("ledger.db"), "", ""),
+                new LedgerOwner("me", "host", 1));
     }
 
     @AfterEach
@@ -89,8 +89,8 @@ class LedgerGuardTest {
         before.admit(create, "c1", "a.csv", "run-1", 1);
         before.admit(update, "c2", "a.csv", "run-1", 2);
         ledger.close();
-        ledger = RecordLedger.open("jdbc:sqlite:" + dir.resolve("ledger.db"), "", "",
-                new LedgerOwner("after-a-crash", "host", 2), Duration.ofSeconds(60), CLOCK);
+        ledger = RecordLedger.open(LedgerConfig.of("jdbc:sqlite:" + dir.resolve("ledger.db"), "", ""),
+                new LedgerOwner("after-a-crash", "host", 2));
         LedgerGuard after = new LedgerGuard(ledger, "target", true, CLOCK);
         assertThat(after.admit(create, "c3", "a.csv", "run-1", 1)).isEqualTo(new LedgerGuard.Send(after.fingerprint(create), true, Instant.EPOCH));
         assertThat(after.admit(update, "c4", "a.csv", "run-1", 2)).isEqualTo(new LedgerGuard.Send(after.fingerprint(update), false));

@@ -6,11 +6,18 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.raaetl.mapping.MappedRecord;
+import io.github.raaetl.mapping.Operation;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -26,24 +33,9 @@ class PostgresLedgerTest {
 
     private static final Instant T0 = Instant.parse("2026-11-20T02:14:09Z");
 
-    /** A clock a test moves, so a lease runs out without waiting for it. */
-    private static final class MovableClock extends Clock {
-        private Instant now = T0;
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
+    /** A loader's own clock, set apart from the database's: leases must not depend on it. */
+    private static Clock clockOff(Duration by) {
+        return Clock.offset(Clock.systemUTC(), by);
     }
 
     @BeforeAll
@@ -63,9 +55,18 @@ class PostgresLedgerTest {
         url = server.newDatabase();
     }
 
-    private RecordLedger open(String owner, Clock clock) {
-        return RecordLedger.open(url, "postgres", "", new LedgerOwner(owner, "host-" + owner, 4242),
-                Duration.ofSeconds(60), clock);
+    private RecordLedger open(String owner) {
+        return RecordLedger.open(LedgerConfig.of(url, "postgres", ""), new LedgerOwner(owner, "host-" + owner, 4242));
+    }
+
+    /** What another loader sees when this one's lease has run out: its lease ends now, on the database's clock. */
+    private void leaseRunsOut(String owner) throws Exception {
+        try (Connection c = DriverManager.getConnection(url, "postgres", "");
+             PreparedStatement u = c.prepareStatement("UPDATE ledger_owner SET lease_until = "
+                     + "CAST(EXTRACT(EPOCH FROM clock_timestamp()) * 1000 AS BIGINT) - 1 WHERE owner = ?")) {
+            u.setString(1, owner);
+            assertThat(u.executeUpdate()).isEqualTo(1);
+        }
     }
 
     private static RecordLedger.Claim claim(long record) {
@@ -74,8 +75,7 @@ class PostgresLedgerTest {
 
     @Test
     void theSchemaIsCreatedOnPostgresAndWhatIsCommittedIsSeenByAnotherLoader() {
-        MovableClock clock = new MovableClock();
-        try (RecordLedger a = open("a", clock); RecordLedger b = open("b", clock)) {
+        try (RecordLedger a = open("a"); RecordLedger b = open("b")) {
             assertThat(a.exclusive()).isFalse();
             assertThat(a.claim("fp", "target", "create", claim(1))).isEmpty();
             a.done("fp", new RecordLedger.Answer("id-1", 201, 1, "crid-1", "req-1", null, T0), null);
@@ -90,8 +90,7 @@ class PostgresLedgerTest {
 
     @Test
     void ofTwoLoadersClaimingOneRecordOneWinsAndTheOtherSeesItBeingSentByALiveLoader() {
-        MovableClock clock = new MovableClock();
-        try (RecordLedger a = open("a", clock); RecordLedger b = open("b", clock)) {
+        try (RecordLedger a = open("a"); RecordLedger b = open("b")) {
             assertThat(a.claim("fp", "target", "create", claim(1))).isEmpty();
             LedgerEntry seen = b.claim("fp", "target", "create", claim(7)).orElseThrow();
             assertThat(seen.state()).isEqualTo(LedgerState.SENDING);
@@ -104,24 +103,45 @@ class PostgresLedgerTest {
     }
 
     @Test
-    void aLiveLoadersFileIsLeftToItAndADeadOnesIsTakenOverUnderItsRunOnceItsLeaseRunsOut() {
-        MovableClock clockA = new MovableClock();
-        MovableClock clockB = new MovableClock();
-        RecordLedger a = open("a", clockA);
-        try (RecordLedger b = open("b", clockB)) {
+    void aLiveLoadersFileIsLeftToItAndADeadOnesIsTakenOverUnderItsRunOnceItsLeaseRunsOut() throws Exception {
+        RecordLedger a = open("a");
+        try (RecordLedger b = open("b")) {
             assertThat(a.claimFile("f.csv|10|1", "f.csv", "run-a").run()).isEqualTo("run-a");
-            clockB.now = T0.plusSeconds(30);
             RecordLedger.FileClaim held = b.claimFile("f.csv|10|1", "f.csv", "run-b");
             assertThat(held.held()).isTrue();
             assertThat(held.heldBy()).isEqualTo("pid 4242 on host host-a");
 
-            clockB.now = T0.plusSeconds(61); // a stopped renewing its lease (killed) a minute ago
+            leaseRunsOut("a"); // a stopped renewing its lease (killed) a lease ago
             RecordLedger.FileClaim taken = b.claimFile("f.csv|10|1", "f.csv", "run-b");
             assertThat(taken.held()).isFalse();
             assertThat(taken.resumed()).isTrue();
             assertThat(taken.run()).isEqualTo("run-a");
         } finally {
             a.close();
+        }
+    }
+
+    @Test
+    void aLoaderWhoseClockRunsAheadByMoreThanTheLeaseTakesNeitherALiveLoadersFileNorItsRecordsOver() throws Exception {
+        try (RecordLedger a = open("a"); RecordLedger ahead = open("ahead")) {
+            LedgerGuard guardA = new LedgerGuard(a, "target", true, clockOff(Duration.ZERO));
+            LedgerGuard guardAhead = new LedgerGuard(ahead, "target", true, clockOff(Duration.ofMinutes(3)));
+            assertThat(a.claimFile("f.csv|10|1", "f.csv", "run-a").held()).isFalse();
+            MappedRecord record = new MappedRecord(Operation.CREATE, null, null, new ObjectMapper().createObjectNode()
+                    .put("deviceDisplayName", "PC-1").put("action", "remoteLock"), List.of(), List.of());
+            assertThat(guardA.admit(record, "crid-a", "f.csv", "run-a", 1)).isInstanceOf(LedgerGuard.Send.class);
+
+            assertThat(ahead.claimFile("f.csv|10|1", "f.csv", "run-ahead").heldBy())
+                    .as("the file stays with its live loader").isEqualTo("pid 4242 on host host-a");
+            assertThat(guardAhead.admit(record, "crid-b", "f.csv", "run-ahead", 1))
+                    .as("the record being sent stays with its live loader").isInstanceOf(LedgerGuard.Busy.class);
+            try (Connection c = DriverManager.getConnection(url, "postgres", "");
+                 ResultSet r = c.createStatement().executeQuery("SELECT lease_until - CAST(EXTRACT(EPOCH FROM "
+                         + "clock_timestamp()) * 1000 AS BIGINT) FROM ledger_owner WHERE owner = 'ahead'")) {
+                assertThat(r.next()).isTrue();
+                assertThat(r.getLong(1)).as("the lease is measured on the database's clock, not the loader's")
+                        .isBetween(0L, 60_000L);
+            }
         }
     }
 }

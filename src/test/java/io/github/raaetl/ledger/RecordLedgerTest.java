@@ -29,8 +29,7 @@ class RecordLedgerTest {
     }
 
     private RecordLedger open(String owner) {
-        return RecordLedger.open(url(), "", "", new LedgerOwner(owner, "host-" + owner, 100), Duration.ofSeconds(60),
-                CLOCK);
+        return RecordLedger.open(LedgerConfig.of(url(), "", ""), new LedgerOwner(owner, "host-" + owner, 100));
     }
 
     private static RecordLedger.Claim claim(String file, long record) {

@@ -59,11 +59,25 @@ public final class PostgresServer implements AutoCloseable {
         // no locale: a minimal machine may have none installed, and the ledger needs none
         server.asServer(List.of(bin.resolve("initdb").toString(), "-D", data.toString(), "-U", "postgres",
                 "--auth=trust", "--encoding=UTF8", "--no-locale", "--no-sync"), dir.resolve("initdb.log"));
-        server.asServer(List.of(bin.resolve("pg_ctl").toString(), "-D", data.toString(), "-l",
+        server.resume();
+        return server;
+    }
+
+    /**
+     * Stops the server as a crash would ({@code pg_ctl -m immediate}: connections dropped, no shutdown checkpoint);
+     * {@link #resume} starts it again on the same port, with what was committed.
+     */
+    public void stopImmediately() throws IOException, InterruptedException {
+        asServer(List.of(bin.resolve("pg_ctl").toString(), "-D", dir.resolve("data").toString(), "-m", "immediate",
+                "-w", "stop"), dir.resolve("stop.log"));
+    }
+
+    /** Starts the server (again), on its port, and waits until it takes connections. */
+    public void resume() throws IOException, InterruptedException {
+        asServer(List.of(bin.resolve("pg_ctl").toString(), "-D", dir.resolve("data").toString(), "-l",
                 dir.resolve("server.log").toString(), "-w", "-t", String.valueOf(START_TIMEOUT.toSeconds()), "-o",
                 "-c listen_addresses=127.0.0.1 -c port=" + port + " -c unix_socket_directories=" + dir
                         + " -c fsync=off -c max_connections=50", "start"), dir.resolve("pg_ctl.log"));
-        return server;
     }
 
     /** A fresh, empty database on the server, as a JDBC URL. */
@@ -82,8 +96,9 @@ public final class PostgresServer implements AutoCloseable {
     @Override
     public void close() throws IOException, InterruptedException {
         try {
-            asServer(List.of(bin.resolve("pg_ctl").toString(), "-D", dir.resolve("data").toString(), "-m", "immediate",
-                    "-w", "stop"), dir.resolve("stop.log"));
+            stopImmediately();
+        } catch (IllegalStateException alreadyStopped) {
+            // a test stopped it and failed before starting it again
         } finally {
             try (Stream<Path> all = Files.walk(dir)) {
                 all.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());

@@ -1,0 +1,358 @@
+package io.github.raaetl.ledger;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.github.raaetl.support.Text;
+import org.flywaydb.core.Flyway;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * The ledger's database: its connection pool (HikariCP, which validates connections and replaces a broken one, so a
+ * database that went away is reconnected to), the lock file that keeps a second loader off an embedded file, the
+ * schema (Flyway, {@code db/ledger}), and units of work.
+ *
+ * <p>Every unit of work runs in one transaction, after the outcomes still pending ({@link #later}: they ride with the
+ * next unit's commit, which keeps the ledger's cost at one commit per window of records), and whoever waits for those
+ * outcomes is told once they are committed. A unit that finds the database unreachable is rolled back, its pending
+ * outcomes are kept for the next try, and {@link LedgerOutage} decides whether to wait and try again or give up.
+ */
+final class LedgerDatabase implements AutoCloseable {
+
+    /** A unit of work on one connection, in one transaction. */
+    interface Work<T> {
+        T run(Session s) throws SQLException;
+    }
+
+    /** An outcome written behind: committed with the next unit of work. */
+    interface Write {
+        void run(Session s) throws SQLException;
+    }
+
+    /**
+     * One transaction's connection, with its statements prepared once each: a window's outcomes are many updates of
+     * one statement. They are closed with the transaction.
+     */
+    static final class Session implements AutoCloseable {
+        private final Connection connection;
+        private final Map<String, PreparedStatement> prepared = new HashMap<>();
+
+        private Session(Connection connection) {
+            this.connection = connection;
+        }
+
+        PreparedStatement prepare(String sql) throws SQLException {
+            PreparedStatement s = prepared.get(sql);
+            if (s == null) {
+                s = connection.prepareStatement(sql);
+                prepared.put(sql, s);
+            }
+            return s;
+        }
+
+        Connection connection() {
+            return connection;
+        }
+
+        @Override
+        public void close() {
+            for (PreparedStatement s : prepared.values()) {
+                try {
+                    s.close();
+                } catch (SQLException ignored) {
+                    // the connection goes back to the pool, which closes what is left
+                }
+            }
+        }
+    }
+
+    /**
+     * SQLite's settings for the ledger, unless the URL gives its own: WAL with {@code synchronous=NORMAL} (a commit
+     * reaches the operating system before it returns, so it survives kill -9), a wait rather than an error while the
+     * file is busy, 32 MB of pages (the fingerprints' index stays in memory) and fewer, larger checkpoints (each one
+     * syncs the disk).
+     */
+    private static final Map<String, String> SQLITE_PRAGMAS = new LinkedHashMap<>(Map.of(
+            "journal_mode", "WAL", "synchronous", "NORMAL", "busy_timeout", "10000", "cache_size", "-32768",
+            "wal_autocheckpoint", "16384"));
+
+    private final LedgerConfig config;
+    private final LedgerDialect dialect;
+    private final HikariDataSource pool;
+    private final LedgerLock lock;
+    private final LedgerOutage outage;
+    private final List<Write> pending = new ArrayList<>();
+    /** Told once the outcomes they wait for are committed (null) or lost with a failed transaction (why). */
+    private final List<Consumer<String>> waiting = new ArrayList<>();
+
+    private LedgerDatabase(LedgerConfig config, HikariDataSource pool, LedgerLock lock, LedgerOutage outage) {
+        this.config = config;
+        this.dialect = LedgerDialect.of(config.url());
+        this.pool = pool;
+        this.lock = lock;
+        this.outage = outage;
+    }
+
+    /**
+     * Opens the pool (refusing an embedded file another loader holds) and creates or migrates the schema, waiting for
+     * a database that cannot be reached yet as any call does.
+     */
+    static LedgerDatabase open(LedgerConfig config, LedgerOwner owner, Clock clock) {
+        boolean embedded = config.embedded();
+        LedgerLock lock = embedded ? LedgerLock.acquire(Path.of(config.embeddedFile() + ".lock"), owner) : null;
+        HikariDataSource pool = null;
+        try {
+            pool = pool(config, embedded);
+            LedgerDatabase db = new LedgerDatabase(config, pool, lock,
+                    new LedgerOutage(config.describe(), config.giveUpAfter(), config.stopping(), clock));
+            db.call("create or migrate its schema", db::migrate, true);
+            return db;
+        } catch (RuntimeException e) {
+            if (pool != null) {
+                pool.close();
+            }
+            if (lock != null) {
+                lock.close();
+            }
+            throw e;
+        }
+    }
+
+    private static HikariDataSource pool(LedgerConfig config, boolean embedded) {
+        HikariConfig h = new HikariConfig();
+        h.setPoolName("etl-ledger");
+        h.setJdbcUrl(embedded ? withSqlitePragmas(config.url()) : config.url());
+        if (!config.user().isBlank()) {
+            h.setUsername(config.user());
+        }
+        if (!config.password().isBlank()) {
+            h.setPassword(config.password());
+        }
+        h.setAutoCommit(false); // every unit of work commits what it writes, and ends what it reads
+        // one writer on an embedded file; on a server, the record path and the lease's heartbeat
+        h.setMaximumPoolSize(embedded ? 1 : 2);
+        h.setMinimumIdle(embedded ? 1 : 2);
+        // short: a call that cannot get a connection comes back to LedgerOutage, which decides how long to wait
+        h.setConnectionTimeout(Math.max(250, Math.min(3_000, config.giveUpAfter().toMillis() / 4)));
+        h.setValidationTimeout(1_000);
+        h.setKeepaliveTime(30_000);
+        // start even while the database cannot be reached: the first call waits for it like any other
+        h.setInitializationFailTimeout(-1);
+        return new HikariDataSource(h);
+    }
+
+    private static String withSqlitePragmas(String url) {
+        StringBuilder u = new StringBuilder(url);
+        SQLITE_PRAGMAS.forEach((pragma, value) -> {
+            if (!url.contains(pragma + "=")) {
+                u.append(u.indexOf("?") < 0 ? '?' : '&').append(pragma).append('=').append(value);
+            }
+        });
+        return u.toString();
+    }
+
+    LedgerDialect dialect() {
+        return dialect;
+    }
+
+    LedgerOutage outage() {
+        return outage;
+    }
+
+    boolean embedded() {
+        return lock != null;
+    }
+
+    /** Runs a unit of work, waiting through an outage for up to the give-up time. */
+    <T> T write(String what, Work<T> work) {
+        return call(what, () -> transaction(what, work), true);
+    }
+
+    /** Runs a unit of work once: an unreachable database fails it at once (the lease's heartbeat, closing). */
+    <T> T once(String what, Work<T> work) {
+        return call(what, () -> transaction(what, work), false);
+    }
+
+    /**
+     * Writes {@code write} with the next unit of work; {@code afterCommit} (may be null) is told once it is committed
+     * (null), or lost with a failed transaction (why).
+     */
+    synchronized void later(Write write, Consumer<String> afterCommit) {
+        pending.add(write);
+        if (afterCommit != null) {
+            waiting.add(afterCommit);
+        }
+    }
+
+    synchronized boolean hasPending() {
+        return !pending.isEmpty();
+    }
+
+    private interface Attempt<T> {
+        Unit<T> run() throws Unreachable;
+    }
+
+    private <T> T call(String what, Attempt<T> attempt, boolean wait) {
+        for (int round = 0; ; round++) {
+            outage.checkGivenUp();
+            Unit<T> unit;
+            try {
+                unit = attempt.run();
+            } catch (Unreachable u) {
+                outage.failed(u.getMessage());
+                if (!wait) {
+                    throw outage.unavailable("");
+                }
+                outage.pause(round);
+                continue;
+            }
+            outage.reached();
+            for (Consumer<String> c : unit.told()) {
+                c.accept(unit.failure());
+            }
+            if (unit.error() != null) {
+                throw unit.error();
+            }
+            return unit.result();
+        }
+    }
+
+    private record Unit<T>(T result, List<Consumer<String>> told, String failure, IllegalStateException error) {
+    }
+
+    /** The database cannot be used now: the unit is rolled back and its pending outcomes kept. */
+    private static final class Unreachable extends Exception {
+        Unreachable(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    /**
+     * Runs the pending outcomes, then the work, and commits. An unreachable database leaves the pending outcomes
+     * pending (they are written again: each is idempotent). Any other failure rolls back and drops them (they would
+     * fail again, and block every later claim): their records stay SENDING, looked up before they are ever sent again.
+     */
+    private synchronized <T> Unit<T> transaction(String what, Work<T> work) throws Unreachable {
+        List<Write> writes = new ArrayList<>(pending);
+        List<Consumer<String>> told = new ArrayList<>(waiting);
+        pending.clear();
+        waiting.clear();
+        try (Connection c = pool.getConnection(); Session s = new Session(c)) {
+            try {
+                for (Write w : writes) {
+                    w.run(s);
+                }
+                T result = work.run(s);
+                c.commit();
+                return new Unit<>(result, told, null, null);
+            } catch (SQLException | RuntimeException e) {
+                rollbackQuietly(c);
+                throw e;
+            }
+        } catch (SQLException | RuntimeException e) {
+            if (dialect.unavailable(e)) {
+                pending.addAll(0, writes);
+                waiting.addAll(0, told);
+                throw new Unreachable(cause(e));
+            }
+            String why = reason(e);
+            return new Unit<>(null, told, "the record ledger could not write it: " + why,
+                    new IllegalStateException("the record ledger " + config.describe() + " could not " + what + ": "
+                            + why, e));
+        }
+    }
+
+    /** Flyway creates or migrates the schema, on a connection of its own from the pool. */
+    private Unit<Void> migrate() throws Unreachable {
+        try {
+            Flyway.configure().dataSource(pool).locations("classpath:db/ledger").table("record_ledger_schema").load()
+                    .migrate();
+            return new Unit<>(null, List.of(), null, null);
+        } catch (RuntimeException e) {
+            if (dialect.unavailable(e)) {
+                throw new Unreachable(cause(e));
+            }
+            return new Unit<>(null, List.of(), null, new IllegalStateException("the record ledger "
+                    + config.describe() + " could not create or migrate its schema: " + reason(e), e));
+        }
+    }
+
+    /**
+     * Why the database cannot be used, in one line: the driver's own words (its deepest SQLException: "Connection to
+     * db:5432 refused", "[SQLITE_FULL] database or disk is full"), with the system's underneath when they differ.
+     */
+    static String cause(Throwable e) {
+        SQLException deepest = null;
+        Throwable root = e;
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SQLException s && s.getMessage() != null) {
+                deepest = s;
+            }
+            root = t;
+        }
+        if (deepest == null) {
+            return Text.rootMessage(e);
+        }
+        String words = Text.escape(deepest.getMessage().strip());
+        String system = root == deepest ? null : Text.rootMessage(root);
+        if (root != deepest && (root.getMessage() == null || root.getMessage().isBlank())) {
+            system = root.getClass().getSimpleName();
+        }
+        return system == null || words.contains(system) ? words : words + " (" + system + ")";
+    }
+
+    /** The cause in one line; for a damaged embedded file, what to do about it. */
+    private String reason(Throwable e) {
+        String why = Text.rootMessage(e);
+        return dialect.damaged(e) ? damaged(why) : why;
+    }
+
+    private String damaged(String why) {
+        return "the file is damaged (" + why + "): restore it from a backup, or move " + config.embeddedFile()
+                + " (with its -wal and -shm files) aside to start an empty ledger, knowing that the records it held "
+                + "would then be sent again";
+    }
+
+    private static void rollbackQuietly(Connection c) {
+        try {
+            c.rollback();
+        } catch (SQLException ignored) {
+            // the failure being reported matters more
+        }
+    }
+
+    /** Checks an embedded file page by page, so that a damaged one is refused before anything is sent. */
+    void checkIntegrity() {
+        if (dialect != LedgerDialect.SQLITE) {
+            return;
+        }
+        String verdict = write("check its file", session -> {
+            try (Statement s = session.connection().createStatement(); var r = s.executeQuery("PRAGMA quick_check")) {
+                return r.next() ? r.getString(1) : "ok";
+            }
+        });
+        if (!"ok".equalsIgnoreCase(verdict)) {
+            throw new IllegalStateException("the record ledger " + config.describe() + " cannot be used: "
+                    + damaged(Text.excerpt(verdict)));
+        }
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+        if (lock != null) {
+            lock.close();
+        }
+    }
+}
