@@ -24,7 +24,7 @@ final class FileClaims {
     }
 
     /** @return true when the file is now claimed by this loader under {@code newRun} */
-    boolean insert(LedgerDatabase.Session c, String fileKey, String fileName, String newRun) throws SQLException {
+    boolean insert(LedgerSession c, String fileKey, String fileName, String newRun) throws SQLException {
         PreparedStatement i = c.prepare(insert);
         i.setString(1, fileKey);
         i.setString(2, newRun);
@@ -34,7 +34,7 @@ final class FileClaims {
     }
 
     /** @return who holds the file, or null when nobody does */
-    Held held(LedgerDatabase.Session c, String fileKey) throws SQLException {
+    Held held(LedgerSession c, String fileKey) throws SQLException {
         PreparedStatement q = c.prepare("SELECT file_run, owner FROM file_claim WHERE file_key = ?");
         q.setString(1, fileKey);
         try (ResultSet r = q.executeQuery()) {
@@ -43,7 +43,7 @@ final class FileClaims {
     }
 
     /** Takes a dead holder's claim over, unless another loader did meanwhile. @return true when taken */
-    boolean takeOver(LedgerDatabase.Session c, String fileKey, String holder) throws SQLException {
+    boolean takeOver(LedgerSession c, String fileKey, String holder) throws SQLException {
         PreparedStatement u = c.prepare("UPDATE file_claim SET owner = ? WHERE file_key = ? AND owner = ?");
         u.setString(1, owner);
         u.setString(2, fileKey);
@@ -51,7 +51,7 @@ final class FileClaims {
         return u.executeUpdate() == 1;
     }
 
-    void release(LedgerDatabase.Session c, String fileKey) throws SQLException {
+    void release(LedgerSession c, String fileKey) throws SQLException {
         PreparedStatement d = c.prepare("DELETE FROM file_claim WHERE file_key = ? AND owner = ?");
         d.setString(1, fileKey);
         d.setString(2, owner);

@@ -7,12 +7,10 @@ import org.flywaydb.core.Flyway;
 
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,49 +30,12 @@ final class LedgerDatabase implements AutoCloseable {
 
     /** A unit of work on one connection, in one transaction. */
     interface Work<T> {
-        T run(Session s) throws SQLException;
+        T run(LedgerSession s) throws SQLException;
     }
 
     /** An outcome written behind: committed with the next unit of work. */
     interface Write {
-        void run(Session s) throws SQLException;
-    }
-
-    /**
-     * One transaction's connection, with its statements prepared once each: a window's outcomes are many updates of
-     * one statement. They are closed with the transaction.
-     */
-    static final class Session implements AutoCloseable {
-        private final Connection connection;
-        private final Map<String, PreparedStatement> prepared = new HashMap<>();
-
-        private Session(Connection connection) {
-            this.connection = connection;
-        }
-
-        PreparedStatement prepare(String sql) throws SQLException {
-            PreparedStatement s = prepared.get(sql);
-            if (s == null) {
-                s = connection.prepareStatement(sql);
-                prepared.put(sql, s);
-            }
-            return s;
-        }
-
-        Connection connection() {
-            return connection;
-        }
-
-        @Override
-        public void close() {
-            for (PreparedStatement s : prepared.values()) {
-                try {
-                    s.close();
-                } catch (SQLException ignored) {
-                    // the connection goes back to the pool, which closes what is left
-                }
-            }
-        }
+        void run(LedgerSession s) throws SQLException;
     }
 
     /**
@@ -115,7 +76,7 @@ final class LedgerDatabase implements AutoCloseable {
         try {
             pool = pool(config, embedded);
             LedgerDatabase db = new LedgerDatabase(config, pool, lock,
-                    new LedgerOutage(config.describe(), config.giveUpAfter(), config.stopping(), clock));
+                    new LedgerOutage(config.describe(), embedded, config.giveUpAfter(), config.stopping(), clock));
             db.call("create or migrate its schema", db::migrate, true);
             return db;
         } catch (RuntimeException e) {
@@ -248,7 +209,7 @@ final class LedgerDatabase implements AutoCloseable {
         List<Consumer<String>> told = new ArrayList<>(waiting);
         pending.clear();
         waiting.clear();
-        try (Connection c = pool.getConnection(); Session s = new Session(c)) {
+        try (Connection c = pool.getConnection(); LedgerSession s = new LedgerSession(c)) {
             try {
                 for (Write w : writes) {
                     w.run(s);
@@ -258,13 +219,16 @@ final class LedgerDatabase implements AutoCloseable {
                 return new Unit<>(result, told, null, null);
             } catch (SQLException | RuntimeException e) {
                 rollbackQuietly(c);
+                // a connection a unit of work failed on is not trusted again (SQLite may have rolled the transaction
+                // back itself, leaving the driver out of step): the pool opens a fresh one
+                pool.evictConnection(c);
                 throw e;
             }
         } catch (SQLException | RuntimeException e) {
             if (dialect.unavailable(e)) {
                 pending.addAll(0, writes);
                 waiting.addAll(0, told);
-                throw new Unreachable(cause(e));
+                throw new Unreachable(LedgerDialect.cause(e));
             }
             String why = reason(e);
             return new Unit<>(null, told, "the record ledger could not write it: " + why,
@@ -281,35 +245,11 @@ final class LedgerDatabase implements AutoCloseable {
             return new Unit<>(null, List.of(), null, null);
         } catch (RuntimeException e) {
             if (dialect.unavailable(e)) {
-                throw new Unreachable(cause(e));
+                throw new Unreachable(LedgerDialect.cause(e));
             }
             return new Unit<>(null, List.of(), null, new IllegalStateException("the record ledger "
                     + config.describe() + " could not create or migrate its schema: " + reason(e), e));
         }
-    }
-
-    /**
-     * Why the database cannot be used, in one line: the driver's own words (its deepest SQLException: "Connection to
-     * db:5432 refused", "[SQLITE_FULL] database or disk is full"), with the system's underneath when they differ.
-     */
-    static String cause(Throwable e) {
-        SQLException deepest = null;
-        Throwable root = e;
-        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof SQLException s && s.getMessage() != null) {
-                deepest = s;
-            }
-            root = t;
-        }
-        if (deepest == null) {
-            return Text.rootMessage(e);
-        }
-        String words = Text.escape(deepest.getMessage().strip());
-        String system = root == deepest ? null : Text.rootMessage(root);
-        if (root != deepest && (root.getMessage() == null || root.getMessage().isBlank())) {
-            system = root.getClass().getSimpleName();
-        }
-        return system == null || words.contains(system) ? words : words + " (" + system + ")";
     }
 
     /** The cause in one line; for a damaged embedded file, what to do about it. */

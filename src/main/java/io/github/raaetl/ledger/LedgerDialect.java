@@ -1,5 +1,7 @@
 package io.github.raaetl.ledger;
 
+import io.github.raaetl.support.Text;
+
 import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLRecoverableException;
@@ -72,4 +74,29 @@ enum LedgerDialect {
         }
         return false;
     }
+
+    /**
+     * Why the database cannot be used, in one line: the driver's own words (its deepest SQLException: "Connection to
+     * db:5432 refused", "[SQLITE_FULL] database or disk is full"), with the system's underneath when they differ.
+     */
+    static String cause(Throwable e) {
+        SQLException deepest = null;
+        Throwable root = e;
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SQLException s && s.getMessage() != null) {
+                deepest = s;
+            }
+            root = t;
+        }
+        if (deepest == null) {
+            return Text.rootMessage(e);
+        }
+        String words = Text.escape(deepest.getMessage().strip());
+        String system = root == deepest ? null : Text.rootMessage(root);
+        if (root != deepest && (root.getMessage() == null || root.getMessage().isBlank())) {
+            system = root.getClass().getSimpleName();
+        }
+        return system == null || words.contains(system) ? words : words + " (" + system + ")";
+    }
+
 }

@@ -24,6 +24,7 @@ public final class LedgerOutage {
     private static final long MAX_PAUSE_MILLIS = 5_000;
 
     private final String where;
+    private final String failing;
     private final Duration giveUpAfter;
     private final Duration probeEvery;
     private final BooleanSupplier stopping;
@@ -34,8 +35,13 @@ public final class LedgerOutage {
     private boolean givenUp;
     private long nextProbeNanos;
 
-    LedgerOutage(String where, Duration giveUpAfter, BooleanSupplier stopping, Clock clock) {
+    /**
+     * @param where    the ledger, in words (a file's path, a URL without its password)
+     * @param embedded a file on this machine, which fails to be written rather than to be reached
+     */
+    LedgerOutage(String where, boolean embedded, Duration giveUpAfter, BooleanSupplier stopping, Clock clock) {
         this.where = where;
+        this.failing = embedded ? "has been failing" : "has been unreachable";
         this.giveUpAfter = giveUpAfter;
         this.probeEvery = Duration.ofMillis(Math.min(MAX_PAUSE_MILLIS, Math.max(1, giveUpAfter.toMillis())));
         this.stopping = stopping;
@@ -45,8 +51,8 @@ public final class LedgerOutage {
     /** A call reached the database. */
     synchronized void reached() {
         if (downSince != null) {
-            LOG.info("the record ledger {} is reachable again after {} s; carrying on", where,
-                    Duration.ofNanos(System.nanoTime() - downSinceNanos).toSeconds());
+            LOG.info("the record ledger {} can be used again after {}; carrying on", where,
+                    words(Duration.ofNanos(System.nanoTime() - downSinceNanos)));
         }
         downSince = null;
         cause = null;
@@ -59,8 +65,8 @@ public final class LedgerOutage {
         if (downSince == null) {
             downSince = clock.instant();
             downSinceNanos = System.nanoTime();
-            LOG.warn("the record ledger {} cannot be reached: {}; nothing is sent until it is back (waiting up to "
-                    + "etl.ledger.give-up-after-ms, {} s)", where, why, giveUpAfter.toSeconds());
+            LOG.warn("the record ledger {} cannot be used: {}; nothing is sent until it is back (waiting up to "
+                    + "etl.ledger.give-up-after-ms, {})", where, why, words(giveUpAfter));
         }
     }
 
@@ -127,10 +133,15 @@ public final class LedgerOutage {
     /** The outage in one line: where, since when, for how long, the cause. */
     public synchronized String describe() {
         if (downSince == null) {
-            return "the record ledger " + where + " is reachable";
+            return "the record ledger " + where + " can be used";
         }
-        return "the record ledger " + where + " has been unreachable since " + downSince + " ("
-                + Duration.ofNanos(System.nanoTime() - downSinceNanos).toSeconds() + " s): " + Text.escape(cause);
+        return "the record ledger " + where + " " + failing + " since " + downSince + " ("
+                + words(Duration.ofNanos(System.nanoTime() - downSinceNanos)) + "): " + Text.escape(cause);
+    }
+
+    /** "350 ms", "12 s". */
+    private static String words(Duration d) {
+        return d.toMillis() < 10_000 ? d.toMillis() + " ms" : d.toSeconds() + " s";
     }
 
     private synchronized LedgerUnavailableException unavailable() {

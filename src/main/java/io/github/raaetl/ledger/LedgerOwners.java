@@ -34,7 +34,7 @@ final class LedgerOwners {
         return owner;
     }
 
-    void register(LedgerDatabase.Session c) throws SQLException {
+    void register(LedgerSession c) throws SQLException {
         long asked = System.nanoTime();
         deregister(c);
         PreparedStatement i = c.prepare(register);
@@ -47,7 +47,7 @@ final class LedgerOwners {
     }
 
     /** @return false when this loader's row was gone (then it registers again) */
-    boolean renew(LedgerDatabase.Session c) throws SQLException {
+    boolean renew(LedgerSession c) throws SQLException {
         long asked = System.nanoTime();
         PreparedStatement u = c.prepare(renew);
         u.setLong(1, lease.toMillis());
@@ -68,7 +68,7 @@ final class LedgerOwners {
         return System.nanoTime() - renewedNanos < lease.toNanos() / 2;
     }
 
-    boolean alive(LedgerDatabase.Session c, String ownerId) throws SQLException {
+    boolean alive(LedgerSession c, String ownerId) throws SQLException {
         PreparedStatement q = c.prepare(alive);
         q.setString(1, ownerId);
         try (ResultSet r = q.executeQuery()) {
@@ -76,7 +76,7 @@ final class LedgerOwners {
         }
     }
 
-    String describe(LedgerDatabase.Session c, String ownerId) throws SQLException {
+    String describe(LedgerSession c, String ownerId) throws SQLException {
         PreparedStatement q = c.prepare("SELECT host, pid FROM ledger_owner WHERE owner = ?");
         q.setString(1, ownerId);
         try (ResultSet r = q.executeQuery()) {
@@ -85,7 +85,7 @@ final class LedgerOwners {
     }
 
     /** This loader is gone: its files and SENDING records are another's to take over at once. */
-    void deregister(LedgerDatabase.Session c) throws SQLException {
+    void deregister(LedgerSession c) throws SQLException {
         expire(c, owner.id());
     }
 
@@ -93,7 +93,7 @@ final class LedgerOwners {
      * A loader known to have stopped (its lock file is free): its lease ends now. Its row stays, so messages can still
      * name it. @return whether it had one
      */
-    boolean expire(LedgerDatabase.Session c, String ownerId) throws SQLException {
+    boolean expire(LedgerSession c, String ownerId) throws SQLException {
         PreparedStatement u = c.prepare(ownerId.equals(owner.id()) ? "DELETE FROM ledger_owner WHERE owner = ?"
                 : "UPDATE ledger_owner SET lease_until = 0 WHERE owner = ?");
         u.setString(1, ownerId);

@@ -1,5 +1,9 @@
 package io.github.raaetl.ledger;
 
+import io.github.raaetl.support.Text;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -11,6 +15,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 
 /**
  * On a shared ledger, each loader holds an operating-system lock on a file of its own in a local folder
@@ -21,6 +26,7 @@ import java.util.List;
  */
 final class OwnerLockFiles implements AutoCloseable {
 
+    private static final Logger LOG = LoggerFactory.getLogger("etl.ledger");
     private static final String SUFFIX = ".lock";
 
     private final Path dir;
@@ -35,8 +41,18 @@ final class OwnerLockFiles implements AutoCloseable {
         this.lock = lock;
     }
 
-    /** Creates and locks this loader's file. @return null when the folder cannot hold lock files (said by the caller) */
-    static OwnerLockFiles hold(Path folder, LedgerOwner owner) throws IOException {
+    /** Creates and locks this loader's file. @return null when the folder cannot hold lock files (said in the log) */
+    static OwnerLockFiles hold(Path folder, LedgerOwner owner) {
+        try {
+            return lock(folder, owner);
+        } catch (IOException e) {
+            LOG.warn("no lock file for this loader under {} ({}): a lease this loader cannot give back as it stops "
+                    + "will run out instead", folder, Text.rootMessage(e));
+            return null;
+        }
+    }
+
+    private static OwnerLockFiles lock(Path folder, LedgerOwner owner) throws IOException {
         Path dir = folder.resolve("loaders");
         Files.createDirectories(dir);
         Path mine = dir.resolve(owner.id() + SUFFIX);
@@ -55,12 +71,32 @@ final class OwnerLockFiles implements AutoCloseable {
         }
     }
 
+    /**
+     * Ends the lease of each loader whose file is here but not locked (it stopped without giving its lease back), with
+     * {@code expire} (true when the ledger knew it), and removes its file.
+     */
+    void giveBackLeftovers(Predicate<String> expire) {
+        try {
+            for (Leftover left : leftovers()) {
+                boolean had = expire.test(left.ownerId());
+                forget(left.ownerId(), had);
+                if (had) {
+                    LOG.info("gave back the lease of a loader that stopped without giving it back ({}): its files and "
+                            + "records are free to resume now", Text.escape(left.who()));
+                }
+            }
+        } catch (IOException e) {
+            LOG.warn("the loaders' lock files under {} could not be read ({}): leases left behind will run out instead",
+                    dir, Text.rootMessage(e));
+        }
+    }
+
     /** A loader that stopped without giving its lease back: its id, and its file (in words) from the lock file. */
-    record Leftover(String ownerId, String who) {
+    private record Leftover(String ownerId, String who) {
     }
 
     /** The loaders whose files are here but not locked: they stopped without giving their lease back. */
-    List<Leftover> leftovers() throws IOException {
+    private List<Leftover> leftovers() throws IOException {
         List<Leftover> out = new ArrayList<>();
         try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*" + SUFFIX)) {
             for (Path f : files) {
@@ -86,7 +122,7 @@ final class OwnerLockFiles implements AutoCloseable {
      * The leftover's lease has been given back: its file goes. A file whose loader the ledger does not know goes only
      * once it is a minute old: it may be a loader's that is starting right now, which has not registered yet.
      */
-    void forget(String ownerId, boolean hadLease) throws IOException {
+    private void forget(String ownerId, boolean hadLease) throws IOException {
         Path f = dir.resolve(ownerId + SUFFIX);
         if (hadLease || Files.getLastModifiedTime(f).toMillis() < System.currentTimeMillis() - 60_000) {
             Files.deleteIfExists(f);

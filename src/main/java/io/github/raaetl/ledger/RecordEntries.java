@@ -40,7 +40,7 @@ final class RecordEntries {
         this.owner = owner;
     }
 
-    Optional<LedgerEntry> find(LedgerDatabase.Session c, String fingerprint) throws SQLException {
+    Optional<LedgerEntry> find(LedgerSession c, String fingerprint) throws SQLException {
         PreparedStatement q = c.prepare(FIND);
         q.setString(1, fingerprint);
         try (ResultSet r = q.executeQuery()) {
@@ -53,7 +53,7 @@ final class RecordEntries {
      *
      * @return per fingerprint, whether it was inserted (the claim is this loader's)
      */
-    boolean[] claim(LedgerDatabase.Session c, List<String> fingerprints, List<String> operations, String target,
+    boolean[] claim(LedgerSession c, List<String> fingerprints, List<String> operations, String target,
                     List<RecordLedger.Claim> claims) throws SQLException {
         boolean[] claimed = new boolean[fingerprints.size()];
         PreparedStatement i = c.prepare(CLAIM);
@@ -74,7 +74,7 @@ final class RecordEntries {
     }
 
     /** Takes an entry over as SENDING, only if it is still exactly as {@code seen}. @return true when taken */
-    boolean takeOver(LedgerDatabase.Session c, LedgerEntry seen, RecordLedger.Claim claim) throws SQLException {
+    boolean takeOver(LedgerSession c, LedgerEntry seen, RecordLedger.Claim claim) throws SQLException {
         PreparedStatement u = c.prepare(TAKE_OVER);
         u.setString(1, claim.clientRequestId());
         u.setString(2, claim.sourceFile());
@@ -90,7 +90,7 @@ final class RecordEntries {
     }
 
     /** Records how a claimed record ended. */
-    void outcome(LedgerDatabase.Session c, String fingerprint, LedgerState state, RecordLedger.Answer a) throws SQLException {
+    void outcome(LedgerSession c, String fingerprint, LedgerState state, RecordLedger.Answer a) throws SQLException {
         PreparedStatement u = c.prepare(OUTCOME);
         u.setString(1, state.name());
         u.setString(2, a.graphId());
@@ -109,14 +109,14 @@ final class RecordEntries {
     }
 
     /** Drops this loader's SENDING claim of a record that was not sent after all. */
-    void release(LedgerDatabase.Session c, String fingerprint) throws SQLException {
+    void release(LedgerSession c, String fingerprint) throws SQLException {
         PreparedStatement d = c.prepare(RELEASE);
         d.setString(1, fingerprint);
         d.setString(2, owner);
         d.executeUpdate();
     }
 
-    List<LedgerEntry> sending(LedgerDatabase.Session c) throws SQLException {
+    List<LedgerEntry> sending(LedgerSession c) throws SQLException {
         List<LedgerEntry> out = new ArrayList<>();
         PreparedStatement q = c.prepare(SENDING);
         try (ResultSet r = q.executeQuery()) {
@@ -127,13 +127,13 @@ final class RecordEntries {
         return out;
     }
 
-    int purgeOlderThan(LedgerDatabase.Session c, Instant cutoff) throws SQLException {
+    int purgeOlderThan(LedgerSession c, Instant cutoff) throws SQLException {
         PreparedStatement d = c.prepare(PURGE);
         d.setLong(1, cutoff.toEpochMilli());
         return d.executeUpdate();
     }
 
-    long size(LedgerDatabase.Session c) throws SQLException {
+    long size(LedgerSession c) throws SQLException {
         PreparedStatement q = c.prepare(COUNT);
         try (ResultSet r = q.executeQuery()) {
             r.next();

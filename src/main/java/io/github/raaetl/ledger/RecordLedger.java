@@ -4,7 +4,6 @@ import io.github.raaetl.support.Text;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -58,10 +57,14 @@ public final class RecordLedger implements AutoCloseable {
         try {
             db.checkIntegrity();
             if (!db.embedded() && config.localDir() != null) {
-                lockFiles = holdLockFile(config, owner);
+                lockFiles = OwnerLockFiles.hold(config.localDir(), owner);
             }
             RecordLedger ledger = new RecordLedger(db, new LedgerOwners(owner, config.lease(), db.dialect()), lockFiles);
-            ledger.giveBackLeftovers();
+            if (lockFiles != null) {
+                // loaders that stopped here without giving their lease back (the ledger was down): it ends now
+                lockFiles.giveBackLeftovers(id -> db.write("give back a stopped loader's lease",
+                        c -> ledger.owners.expire(c, id)));
+            }
             db.write("register this loader", c -> {
                 ledger.owners.register(c);
                 return null;
@@ -73,36 +76,6 @@ public final class RecordLedger implements AutoCloseable {
             }
             db.close();
             throw e;
-        }
-    }
-
-    private static OwnerLockFiles holdLockFile(LedgerConfig config, LedgerOwner owner) {
-        try {
-            return OwnerLockFiles.hold(config.localDir(), owner);
-        } catch (IOException e) {
-            LOG.warn("no lock file for this loader under {} ({}): a lease this loader cannot give back as it stops "
-                    + "will run out instead", config.localDir(), Text.rootMessage(e));
-            return null;
-        }
-    }
-
-    /** Loaders that stopped here without giving their lease back (the ledger was down): their leases end now. */
-    private void giveBackLeftovers() {
-        if (lockFiles == null) {
-            return;
-        }
-        try {
-            for (OwnerLockFiles.Leftover left : lockFiles.leftovers()) {
-                boolean had = db.write("give back a stopped loader's lease", c -> owners.expire(c, left.ownerId()));
-                lockFiles.forget(left.ownerId(), had);
-                if (had) {
-                    LOG.info("gave back the lease of a loader that stopped without giving it back ({}): its files and "
-                            + "records are free to resume now", Text.escape(left.who()));
-                }
-            }
-        } catch (IOException e) {
-            LOG.warn("the loaders' lock files could not be read ({}): leases left behind will run out instead",
-                    Text.rootMessage(e));
         }
     }
 
@@ -211,12 +184,14 @@ public final class RecordLedger implements AutoCloseable {
      * One try (the heartbeat's, which tries again soon); commits pending outcomes too.
      */
     public void renewLease() {
-        db.once("renew this loader's lease", c -> {
-            if (!owners.renew(c)) {
-                owners.register(c);
-            }
-            return null;
-        });
+        db.once("renew this loader's lease", this::renew);
+    }
+
+    private Void renew(LedgerSession c) throws java.sql.SQLException {
+        if (!owners.renew(c)) {
+            owners.register(c); // its row was gone: it is alive all the same
+        }
+        return null;
     }
 
     /**
@@ -226,12 +201,7 @@ public final class RecordLedger implements AutoCloseable {
      */
     public void ensureLease() {
         if (!db.embedded() && !owners.leaseHeld()) {
-            db.write("renew this loader's lease", c -> {
-                if (!owners.renew(c)) {
-                    owners.register(c);
-                }
-                return null;
-            });
+            db.write("renew this loader's lease", this::renew);
         }
     }
 
@@ -302,16 +272,23 @@ public final class RecordLedger implements AutoCloseable {
      */
     @Override
     public void close() {
-        boolean givenBack = false;
         try {
             flushOnce();
+        } catch (RuntimeException e) {
+            LOG.warn("stopping with outcomes the ledger could not commit ({}): their records stay SENDING, and are "
+                    + "looked up in Graph before they are ever sent again", e.getMessage());
+        }
+        boolean givenBack = false;
+        try {
             givenBack = db.once("give back this loader's lease", c -> {
                 owners.deregister(c);
                 return true;
             });
         } catch (RuntimeException e) {
-            LOG.warn("stopping without giving this loader's lease back: {}{}", Text.describe(e), lockFiles == null
-                    ? "; it runs out by itself" : "; the next loader to start here gives it back");
+            if (!db.embedded()) { // an embedded ledger has no other loader to wait for it
+                LOG.warn("stopping without giving this loader's lease back ({}): {}", e.getMessage(), lockFiles == null
+                        ? "it runs out by itself" : "the next loader to start in this output folder gives it back");
+            }
         }
         if (lockFiles != null) {
             lockFiles.close(givenBack);

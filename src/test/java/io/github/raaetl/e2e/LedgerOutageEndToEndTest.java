@@ -67,7 +67,7 @@ class LedgerOutageEndToEndTest extends EndToEndSupport {
         inFlight.awaitArrival(Duration.ofSeconds(60));
         postgres.stopImmediately();
         inFlight.release();
-        await().atMost(Duration.ofSeconds(60)).until(() -> Files.readString(log).contains("cannot be reached"));
+        await().atMost(Duration.ofSeconds(60)).until(() -> Files.readString(log).contains("cannot be used"));
         return loader;
     }
 
@@ -95,7 +95,7 @@ class LedgerOutageEndToEndTest extends EndToEndSupport {
         assertThat(stored()).as("each record once in the tenant").hasSize(RECORDS).doesNotHaveDuplicates();
         assertThat(assertAccounted("actions", RECORDS)).allMatch(r -> r.get("outcome").equals("created"));
         assertThat(names(out.resolve("processed"))).containsExactly("actions.csv");
-        assertThat(output).contains("is reachable again").doesNotContain("\tat ").doesNotContain("ERROR");
+        assertThat(output).contains("can be used again").doesNotContain("\tat ").doesNotContain("ERROR");
     }
 
     @Test

@@ -5,6 +5,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.raaetl.mapping.MappedRecord;
@@ -14,12 +15,17 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The same ledger on a real PostgreSQL server, which this suite starts itself on 127.0.0.1: the schema Flyway creates
@@ -141,6 +147,69 @@ class PostgresLedgerTest {
                 assertThat(r.next()).isTrue();
                 assertThat(r.getLong(1)).as("the lease is measured on the database's clock, not the loader's")
                         .isBetween(0L, 60_000L);
+            }
+        }
+    }
+
+    @Test
+    void aLoaderThatStopsWhileTheDatabaseIsDownHasItsLeaseGivenBackByTheNextStartInItsFolder(@TempDir Path local)
+            throws Exception {
+        LedgerConfig config = LedgerConfig.of(url, "postgres", "").withLocalDir(local)
+                .withGiveUpAfter(Duration.ofMillis(500));
+        RecordLedger a = RecordLedger.open(config, new LedgerOwner("a", "host-a", 4242));
+        assertThat(a.claimFile("f.csv|10|1", "f.csv", "run-a").run()).isEqualTo("run-a");
+        server.stopImmediately();
+        try {
+            a.close(); // cannot give its lease back: the database is down
+        } finally {
+            server.resume();
+        }
+        try (RecordLedger elsewhere = open("elsewhere")) {
+            assertThat(elsewhere.alive("a")).as("still under its lease, seen from another folder").isTrue();
+        }
+        try (RecordLedger b = RecordLedger.open(config, new LedgerOwner("b", "host-b", 4343))) {
+            assertThat(b.alive("a")).as("its lease was given back by the next start in its folder").isFalse();
+            RecordLedger.FileClaim taken = b.claimFile("f.csv|10|1", "f.csv", "run-b");
+            assertThat(taken.resumed()).isTrue();
+            assertThat(taken.run()).isEqualTo("run-a");
+        }
+        try (RecordLedger c = RecordLedger.open(config, new LedgerOwner("c", "host-c", 4444))) {
+            assertThat(c.alive("b")).as("a loader that stopped cleanly gave its lease back itself").isFalse();
+        }
+    }
+
+    @Test
+    void aCallWaitsForADatabaseThatComesBackAndALoaderWhoseLeaseMayHaveRunOutSendsNothing() throws Exception {
+        LedgerConfig config = LedgerConfig.of(url, "postgres", "").withLease(Duration.ofSeconds(2))
+                .withGiveUpAfter(Duration.ofSeconds(30));
+        try (RecordLedger a = RecordLedger.open(config, new LedgerOwner("a", "host-a", 4242))) {
+            server.stopImmediately();
+            FutureTask<Optional<LedgerEntry>> claim = new FutureTask<>(() -> a.claim("fp", "target", "create",
+                    claim(1)));
+            new Thread(claim, "claim-while-down").start();
+            await().atMost(Duration.ofSeconds(30)).until(() -> a.outage().down());
+            assertThat(claim.isDone()).as("the call waits while the database is down").isFalse();
+            server.resume();
+            assertThat(claim.get(30, TimeUnit.SECONDS)).as("and goes through once it is back").isEmpty();
+            assertThat(a.outage().down()).isFalse();
+
+            LedgerConfig shortWait = config.withGiveUpAfter(Duration.ofMillis(300));
+            try (RecordLedger b = RecordLedger.open(shortWait, new LedgerOwner("b", "host-b", 4343))) {
+                LedgerGuard guardB = new LedgerGuard(b, "target", true, Clock.systemUTC());
+                server.stopImmediately();
+                try {
+                    guardB.beforeSend(); // just registered: its lease runs
+                    await().atMost(Duration.ofSeconds(30)).until(() -> {
+                        try {
+                            guardB.beforeSend();
+                            return false;
+                        } catch (LedgerUnavailableException e) {
+                            return true; // half its lease gone unrenewed: nothing more is sent
+                        }
+                    });
+                } finally {
+                    server.resume();
+                }
             }
         }
     }

@@ -4,11 +4,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -146,6 +152,86 @@ class RecordLedgerTest {
         try (RecordLedger after = open("c")) {
             assertThat(after.size()).as("the lock went with its holder, even killed").isZero();
         }
+    }
+
+    /** What another process reading the file sees: committed rows only. */
+    private String stateSeenFromOutside(String fingerprint) throws Exception {
+        try (Connection c = DriverManager.getConnection(url());
+             PreparedStatement q = c.prepareStatement("SELECT state FROM record_ledger WHERE fingerprint = ?")) {
+            q.setString(1, fingerprint);
+            try (ResultSet r = q.executeQuery()) {
+                return r.next() ? r.getString(1) : null;
+            }
+        }
+    }
+
+    @Test
+    void aClaimIsCommittedBeforeItReturnsAndAnOutcomesRowIsToldOnlyOnceTheOutcomeIsCommitted() throws Exception {
+        try (RecordLedger ledger = open("a")) {
+            assertThat(ledger.claim("fp1", "target", "create", claim("f.csv", 1))).isEmpty();
+            assertThat(stateSeenFromOutside("fp1")).as("a claim is committed before its request can leave")
+                    .isEqualTo("SENDING");
+            boolean[] claimed = ledger.claimAll(List.of("fp2", "fp3"), List.of("create", "create"), "target",
+                    List.of(claim("f.csv", 2), claim("f.csv", 3)));
+            assertThat(claimed).containsExactly(true, true);
+            assertThat(stateSeenFromOutside("fp2")).isEqualTo("SENDING");
+            assertThat(stateSeenFromOutside("fp3")).isEqualTo("SENDING");
+
+            List<String> seenWhenTold = new ArrayList<>();
+            ledger.done("fp1", answer("id-1", 201), failure -> {
+                try {
+                    seenWhenTold.add(failure == null ? stateSeenFromOutside("fp1") : failure);
+                } catch (Exception e) {
+                    seenWhenTold.add(e.toString());
+                }
+            });
+            assertThat(seenWhenTold).as("not told before the outcome is committed").isEmpty();
+            assertThat(stateSeenFromOutside("fp1")).as("written behind, with the next claims").isEqualTo("SENDING");
+            ledger.claim("fp4", "target", "create", claim("f.csv", 4));
+            assertThat(seenWhenTold).as("told once committed, with the next claim").containsExactly("DONE");
+        }
+    }
+
+    @Test
+    void aLedgerThatCannotBeWrittenStopsTheCallAfterTheGiveUpTimeNamingItsPathAndTheSystemsCause() {
+        // SQLite's own limit on the file's size: what a full disk looks like to the ledger
+        LedgerConfig full = LedgerConfig.of(url() + "?max_page_count=24", "", "").withGiveUpAfter(Duration.ofMillis(300));
+        try (RecordLedger ledger = RecordLedger.open(full, new LedgerOwner("a", "host-a", 100))) {
+            assertThatThrownBy(() -> {
+                for (int window = 0; window < 1_000; window++) {
+                    List<String> fps = new ArrayList<>();
+                    List<RecordLedger.Claim> claims = new ArrayList<>();
+                    for (int i = 0; i < 32; i++) {
+                        fps.add("fp-" + window + "-" + i);
+                        claims.add(claim("f.csv", window * 32L + i));
+                    }
+                    ledger.claimAll(fps, java.util.Collections.nCopies(32, "create"), "target", claims);
+                }
+            }).isInstanceOf(LedgerUnavailableException.class)
+                    .hasMessageContaining(dir.resolve("ledger.db").toString())
+                    .hasMessageContaining("SQLITE_FULL")
+                    .hasMessageContaining("has been failing since");
+            assertThat(ledger.outage().down()).isTrue();
+        }
+    }
+
+    @Test
+    void aDamagedLedgerIsRefusedAtStartNamingItsFileAndWhatToDo() throws Exception {
+        try (RecordLedger ledger = open("a")) {
+            for (int i = 0; i < 2_000; i++) {
+                ledger.claim("fp-" + i, "target", "create", claim("f.csv", i));
+            }
+        }
+        Path file = dir.resolve("ledger.db");
+        try (var raf = new java.io.RandomAccessFile(file.toFile(), "rw")) {
+            raf.seek(raf.length() / 2 / 4096 * 4096);
+            raf.write(new byte[4096]); // 4 KB zeroed in the middle
+        }
+        assertThatThrownBy(() -> open("b"))
+                .hasMessageContaining(file.toString())
+                .hasMessageContaining("restore it from a backup")
+                .hasMessageContaining("move")
+                .hasMessageContaining("would then be sent again");
     }
 
     @Test
