@@ -92,8 +92,10 @@ public final class EtlConfiguration implements CamelConfiguration {
     public void configure(CamelContext context) throws Exception {
         EtlSettings s = EtlSettings.from(context.getPropertiesComponent());
         settings = s;
-        if (s.keepInput()) {
-            // a folder read in place may be read-only: no lock marker can be created in it
+        if (s.keepInput() || s.sharedLedger()) {
+            // a folder read in place may be read-only: no lock marker can be created in it. With a shared ledger the
+            // file's claim there is the lock (measured on the database's clock), and a marker would only invite
+            // Camel to delete another live loader's as an orphan when this one starts
             context.getPropertiesComponent().addOverrideProperty("etl.read-lock-marker-file", "false");
         }
         Registry registry = context.getRegistry();

@@ -142,6 +142,11 @@ public record EtlSettings(
         }
     }
 
+    /** Several loaders may share this ledger (PostgreSQL): files are claimed there, not by marker files. */
+    public boolean sharedLedger() {
+        return ledgerEnabled && !dryRun && effectiveLedgerUrl().startsWith("jdbc:postgresql:");
+    }
+
     /**
      * The ledger's JDBC URL: etl.ledger.url, or an embedded SQLite file under the output root
      * ({@code <out>/ledger/ledger.db}).

@@ -62,6 +62,8 @@ class SeveralLoadersEndToEndTest extends EndToEndSupport {
             drop("file" + f + ".csv", records("F" + f, 40));
         }
         drop("copy-of-file1.csv", records("F1", 40)); // the same events again, under another name
+        // the marker of a file some other program is reading: a loader must never delete it as an orphan
+        Path foreignMarker = drop("elsewhere.csv.camelLock", "");
         Path logA = work.resolve("a.log");
         Path logB = work.resolve("b.log");
         Process a = start(env, logA);
@@ -84,6 +86,12 @@ class SeveralLoadersEndToEndTest extends EndToEndSupport {
                 .matches("already created .*|not sent: the same record is being sent right now by .*"));
         String logs = Files.readString(logA) + Files.readString(logB);
         assertThat(logs).doesNotContain("ERROR");
+        assertThat(foreignMarker).as("no loader removes a marker it did not make").exists();
+        assertThat(names(out.resolve("processed"))).as("no file taken twice (a second copy would be timestamped)")
+                .containsExactlyInAnyOrder("file1.csv", "file2.csv", "file3.csv", "file4.csv", "file5.csv",
+                        "file6.csv", "file7.csv", "file8.csv", "copy-of-file1.csv");
+        assertThat(names(out.resolve("results"))).as("one results file and one summary per input, none twice")
+                .hasSize(18).allMatch(n -> n.matches("(copy-of-)?file\\d\\.(results\\.csv|summary\\.json)"));
     }
 
     @Test
