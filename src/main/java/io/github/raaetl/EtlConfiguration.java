@@ -156,7 +156,8 @@ public final class EtlConfiguration implements CamelConfiguration {
                 json, responses, s.reconcile(), clock);
         registry.bind("graphSteps", new GraphSteps(requests, responses, tokens, gate, lookup, clock));
         registry.bind("retrySteps", new RetrySteps(new RetryPolicy(s.maxAttempts(), s.retryBaseDelayMillis(),
-                s.retryMaxDelayMillis()), gate, s.retryMaxDelayMillis()));
+                s.retryMaxDelayMillis()), gate, s.retryMaxDelayMillis(), Duration.ofMillis(s.giveUpAfterMillis()),
+                clock));
         registry.bind("runControl", new RunControl(s.once(), stop));
         LOG.info("Inbox {} -> outputs under {}{}{}", s.inbox().toAbsolutePath(), s.output().toAbsolutePath(),
                 s.once() ? " (--once)" : " (watching)", s.dryRun() ? " (--dry-run: nothing is sent)" : "");

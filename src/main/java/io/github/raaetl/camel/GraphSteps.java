@@ -60,13 +60,13 @@ public final class GraphSteps {
             d.sentWithoutLookup("etl.reconcile=resend: no lookup is made");
             return;
         }
-        d.beginAttempt(d.nextClientRequestId(), null); // a lookup is a request of the record's, bounded like one
+        d.beginLookup(d.nextClientRequestId()); // a request of the record's, but not a send: it uses no attempt
         GraphLookup.Result r = lookup.find(d.mapped().payload(), d.mayHaveLandedAt());
         if (r instanceof GraphLookup.Found f) {
             gate.answered();
             d.answered(new GraphVerdict(GraphVerdict.Kind.SUCCESS, f.status(), f.id(), f.requestId(), null,
                     "reconciled: an earlier request's answer was lost, and Graph has the record (" + f.how()
-                            + "); not sent again"));
+                            + "); not sent again"), clock.instant());
             exchange.setProperty(Props.FOUND, true);
         } else if (r instanceof GraphLookup.Absent) {
             gate.answered();
@@ -81,7 +81,7 @@ public final class GraphSteps {
             }
             gate.answered();
             d.answered(new GraphVerdict(GraphVerdict.Kind.TRANSIENT, f.status(), null, f.requestId(),
-                    f.retryAfterMillis(), f.message()));
+                    f.retryAfterMillis(), f.message()), clock.instant());
             throw new TransientGraphException(f.retryAfterMillis(), f.message());
         }
     }
@@ -137,7 +137,7 @@ public final class GraphSteps {
         GraphVerdict v = responses.interpret(mapped.operation(), mapped.targetId(), status == null ? 0 : status,
                 m.getHeader("Retry-After", String.class), m.getHeader("request-id", String.class),
                 m.getBody(String.class));
-        d.answered(v);
+        d.answered(v, clock.instant());
         if (v.kind() == GraphVerdict.Kind.TRANSIENT && v.status() >= 500) {
             d.mayHaveLanded(clock.instant()); // a 5xx may come after Graph applied the request
         }
@@ -148,7 +148,7 @@ public final class GraphSteps {
                     throw new TransientGraphException(0L, v.message() + " (token refused; retrying with a new one)");
                 }
                 d.answered(new GraphVerdict(GraphVerdict.Kind.PERMANENT, v.status(), null, v.requestId(), null,
-                        v.message()));
+                        v.message()), clock.instant());
             }
             default -> {
                 // success or permanent: final, the record route records it

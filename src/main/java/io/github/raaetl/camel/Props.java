@@ -25,4 +25,9 @@ public final class Props {
     public static final String FILE_KEY = "etlFileKey";
     /** True when another live loader holds the file: it is left alone. */
     public static final String FILE_HELD = "etlFileHeld";
+    /**
+     * The wait chosen before the record's next attempt, in ms (Retry-After or backoff): also set as the
+     * CamelRedeliveryDelay header, which Camel's error handler reads and then drops with the failed attempt's message.
+     */
+    public static final String RETRY_DELAY = "etlRetryDelay";
 }

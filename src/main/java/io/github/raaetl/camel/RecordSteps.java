@@ -127,8 +127,11 @@ public final class RecordSteps {
         GraphVerdict v = d.verdict();
         String last = v != null ? v.message() : d.lastFailure();
         complete(exchange, Outcome.RETRY, v != null ? v.status() : 0, null,
-                "gave up after " + d.attempts() + " attempt(s)"
-                        + (RunControl.stopping(exchange.getContext()) ? " (the run was stopping)" : "") + "; last: " + last,
+                "gave up after " + d.countedAttempts() + " attempt(s)"
+                        + (d.attempts() != d.countedAttempts() ? " (" + d.attempts() + " requests in all)" : "")
+                        + (RunControl.stopping(exchange.getContext()) ? " (the run was stopping)"
+                        : d.throttled() ? " (throttled by Graph since " + d.throttledSince() + ")" : "")
+                        + "; last: " + last,
                 null);
     }
 

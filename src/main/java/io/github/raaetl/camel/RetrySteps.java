@@ -12,11 +12,18 @@ import org.apache.camel.Processor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Clock;
+import java.time.Duration;
+
 /**
  * Plugs {@link RetryPolicy} and the run's {@link GraphGate} into Camel's redelivery: {@link #shouldRetry} is the
- * onException's retryWhile (bounded by graph.max-attempts, and by graph.give-up-after-ms while Graph does not answer
- * at all), and {@link #process} runs when the exception occurs and sets the next delay in {@code CamelRedeliveryDelay},
- * the header Camel's error handler honours, from Retry-After or backoff.
+ * onException's retryWhile, and {@link #process} runs when the exception occurs and sets the next delay in
+ * {@code CamelRedeliveryDelay}, the header Camel's error handler honours, from Retry-After or backoff.
+ *
+ * <p>What bounds the retries of a record: its sends that failed for its own reasons, by graph.max-attempts; a lookup
+ * that fails, by as many lookups (a lookup is not a send); the service throttling it (429, or 503 with Retry-After),
+ * by graph.give-up-after-ms of throttling (it describes the tenant, not the record: it uses up no attempt); Graph not
+ * answering at all, by the run's gate.
  */
 public final class RetrySteps implements Processor {
 
@@ -25,11 +32,18 @@ public final class RetrySteps implements Processor {
     private final RetryPolicy policy;
     private final GraphGate gate;
     private final long probeEveryMillis;
+    private final Duration throttledFor;
+    private final Clock clock;
 
-    public RetrySteps(RetryPolicy policy, GraphGate gate, long probeEveryMillis) {
+    /**
+     * @param throttledFor how long a record is retried through throttling (graph.give-up-after-ms)
+     */
+    public RetrySteps(RetryPolicy policy, GraphGate gate, long probeEveryMillis, Duration throttledFor, Clock clock) {
         this.policy = policy;
         this.gate = gate;
         this.probeEveryMillis = probeEveryMillis;
+        this.throttledFor = throttledFor;
+        this.clock = clock;
     }
 
     /** Retry while attempts remain, unless the application is stopping: then the record goes to the retry file. */
@@ -38,8 +52,16 @@ public final class RetrySteps implements Processor {
         if (d == null || RunControl.stopping(exchange.getContext())) {
             return false;
         }
-        boolean policyAllows = policy.shouldRetry(d.countedAttempts());
+        if (d.throttled()) {
+            return Duration.between(d.throttledSince(), clock.instant()).compareTo(throttledFor) < 0;
+        }
+        boolean policyAllows = policy.shouldRetry(d.lookingUp() ? d.failedLookups() : d.countedAttempts());
         return d.noAnswer() ? gate.retryMissedAnswer(policyAllows) : policyAllows;
+    }
+
+    /** The failures that set the backoff's step: of the kind that just failed. */
+    private static int round(Delivery d) {
+        return d.lookingUp() ? d.failedLookups() : Math.max(1, d.countedAttempts());
     }
 
     @Override
@@ -59,22 +81,31 @@ public final class RetrySteps implements Processor {
             LOG.warn("{}: attempt {} failed ({}); the run is stopping, so the record goes to the retry file",
                     record, d.attempts(), why);
         } else if (shouldRetry(exchange)) {
-            long delay = policy.delayMillis(d.countedAttempts(), retryAfter);
+            long delay = policy.delayMillis(round(d), retryAfter);
             exchange.getMessage().setHeader(Exchange.REDELIVERY_DELAY, delay);
+            exchange.setProperty(Props.RETRY_DELAY, delay);
             if (d.noAnswer() && gate.down()) {
                 LOG.warn("{}: attempt {} got no answer ({}); Graph is not answering, probing again in {} ms",
                         record, d.attempts(), why, delay);
+            } else if (d.throttled()) {
+                LOG.info("{}: throttled ({}); retrying in {} ms{} (throttling uses up no attempt)", record, why, delay,
+                        retryAfter != null && retryAfter > 0 ? " (Retry-After)" : "");
             } else {
-                LOG.info("{}: attempt {} of {} failed ({}); retrying in {} ms{}", record, d.countedAttempts(),
-                        policy.maxAttempts(), why, delay, retryAfter != null && retryAfter > 0 ? " (Retry-After)" : "");
+                LOG.info("{}: {} {} of {} failed ({}); retrying in {} ms{}", record, d.lookingUp() ? "lookup"
+                                : "attempt", d.lookingUp() ? d.failedLookups() : d.countedAttempts(), policy.maxAttempts(),
+                        why, delay, retryAfter != null && retryAfter > 0 ? " (Retry-After)" : "");
             }
         } else if (d.noAnswer() && gate.givenUp()) {
             LOG.warn("{}: {}; giving up for now: the following records go to the retry file unsent, and one is tried "
                     + "every {} to see whether Graph is back", record, Text.excerpt(gate.describeOutage()),
                     probeEveryMillis >= 1000 ? probeEveryMillis / 1000 + " s" : probeEveryMillis + " ms");
+        } else if (d.throttled()) {
+            LOG.warn("{}: throttled by Graph for longer than graph.give-up-after-ms ({}); giving up, the record goes "
+                    + "to the retry file", record, why);
         } else {
-            LOG.warn("{}: attempt {} of {} failed ({}); giving up, the record goes to the retry file", record,
-                    d.countedAttempts(), policy.maxAttempts(), why);
+            LOG.warn("{}: {} {} of {} failed ({}); giving up, the record goes to the retry file", record,
+                    d.lookingUp() ? "lookup" : "attempt", d.lookingUp() ? d.failedLookups() : d.countedAttempts(),
+                    policy.maxAttempts(), why);
         }
     }
 

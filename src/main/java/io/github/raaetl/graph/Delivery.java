@@ -8,13 +8,22 @@ import java.util.UUID;
 
 /**
  * The state of one record's delivery across attempts: how many requests were made, the ids of the last one, the
- * last verdict or failure, and the retries with a fresh token, which do not count against the record's attempts.
+ * last verdict or failure. Of the requests, only the sends that failed for the record's own reasons count against its
+ * attempts (graph.max-attempts): not a retry with a fresh token, not a lookup (it is not a send), not a send the
+ * service throttled (429, or 503 with Retry-After: a state of the tenant). Lookups that fail are bounded apart, and
+ * throttling by how long it lasts.
  */
 public final class Delivery {
 
     private final MappedRecord mapped;
     private int attempts;
     private int freshTokenRetries;
+    private int lookups;
+    private int failedLookups;
+    private int throttledSends;
+    /** When the service first throttled this record; null while it has not. */
+    private Instant throttledSince;
+    private boolean lookingUp;
     private int refusedInARow;
     private String clientRequestId;
     private String token;
@@ -94,16 +103,60 @@ public final class Delivery {
         this.token = token;
         this.verdict = null;
         this.lastFailure = null;
+        this.lookingUp = false;
     }
 
-    public synchronized void answered(GraphVerdict verdict) {
+    /** A lookup's request: counted among the requests made, never against the record's attempts. */
+    public synchronized void beginLookup(String clientRequestId) {
+        beginAttempt(clientRequestId, null);
+        lookups++;
+        lookingUp = true;
+    }
+
+    /**
+     * @param at when the answer came (the start of throttling, if this is its first throttled answer)
+     */
+    public synchronized void answered(GraphVerdict verdict, Instant at) {
         this.verdict = verdict;
         refusedInARow = verdict.kind() == GraphVerdict.Kind.UNAUTHORIZED ? refusedInARow + 1 : 0;
+        if (verdict.throttled()) {
+            if (!lookingUp) {
+                throttledSends++;
+            }
+            if (throttledSince == null) {
+                throttledSince = at;
+            }
+        } else if (lookingUp && verdict.kind() == GraphVerdict.Kind.TRANSIENT) {
+            failedLookups++;
+        }
     }
 
     /** A failure with no HTTP response (connection refused, timeout, token endpoint down). */
     public synchronized void failed(String failure) {
         this.lastFailure = failure;
+        if (lookingUp) {
+            failedLookups++;
+        }
+    }
+
+    /** The last answer was the service throttling. */
+    public synchronized boolean throttled() {
+        return verdict != null && verdict.throttled();
+    }
+
+    /** When the service first throttled this record; null if it never did. */
+    public synchronized Instant throttledSince() {
+        return throttledSince;
+    }
+
+    /** The last request was a lookup (which failed, when asked after a failure). */
+    public synchronized boolean lookingUp() {
+        return lookingUp;
+    }
+
+    /** Lookups that got no usable answer (5xx, no answer). */
+    public synchronized int failedLookups() {
+        return failedLookups;
     }
 
     /**
@@ -126,9 +179,12 @@ public final class Delivery {
         return attempts;
     }
 
-    /** Attempts that count against graph.max-attempts: all but the retries with a fresh token. */
+    /**
+     * Attempts that count against graph.max-attempts: the sends, but for the retries with a fresh token and those the
+     * service throttled.
+     */
     public synchronized int countedAttempts() {
-        return attempts - freshTokenRetries;
+        return attempts - freshTokenRetries - lookups - throttledSends;
     }
 
     /** The last attempt got no HTTP answer at all. */

@@ -13,4 +13,13 @@ package io.github.raaetl.graph;
 public record GraphVerdict(Kind kind, int status, String id, String requestId, Long retryAfterMillis, String message) {
 
     public enum Kind { SUCCESS, PERMANENT, TRANSIENT, UNAUTHORIZED }
+
+    /**
+     * The service is throttling (429), or is unavailable and says when to come back (503 with Retry-After): a state of
+     * the tenant, not of the record, which does not use up the record's attempts (Graph's guidance: back off a 503 as
+     * a 429).
+     */
+    public boolean throttled() {
+        return kind == Kind.TRANSIENT && (status == 429 || (status == 503 && retryAfterMillis != null));
+    }
 }

@@ -38,6 +38,7 @@ public final class FaultPlan {
     private volatile int errorPercent;
     private volatile String retryAfter = "1";
     private volatile int lostAnswerPercent;
+    private volatile int resetPercent;
 
     /**
      * Answers the next {@code times} requests (any method when null) whose body contains {@code bodyContains}
@@ -63,6 +64,12 @@ public final class FaultPlan {
         return this;
     }
 
+    /** Of all requests, this share has its connection dropped before anything is done: no answer, nothing stored. */
+    public FaultPlan resets(int percent) {
+        this.resetPercent = percent;
+        return this;
+    }
+
     public FaultPlan random(int throttlePercent, int errorPercent, String retryAfter) {
         this.throttlePercent = throttlePercent;
         this.errorPercent = errorPercent;
@@ -82,6 +89,9 @@ public final class FaultPlan {
         if (lostAnswerPercent > 0 && "POST".equalsIgnoreCase(method)
                 && ThreadLocalRandom.current().nextInt(100) < lostAnswerPercent) {
             return new Fault(DROP, null, true);
+        }
+        if (resetPercent > 0 && ThreadLocalRandom.current().nextInt(100) < resetPercent) {
+            return new Fault(DROP, null, false);
         }
         int roll = ThreadLocalRandom.current().nextInt(100);
         if (roll < throttlePercent) {

@@ -75,8 +75,9 @@ public final class GraphSimulator implements EmbeddedGraph {
     }
 
     /** One request as the simulator saw it, for tests to inspect. */
+    /** One request as the simulator saw it; {@code delayedMillis}: the latency it applied before answering. */
     public record Seen(String method, String path, int status, String clientRequestId, String authorization,
-                       String prefer, String body) {
+                       String prefer, String body, long delayedMillis) {
     }
 
     static {
@@ -104,7 +105,7 @@ public final class GraphSimulator implements EmbeddedGraph {
     /**
      * Runs the simulator on its own until killed, e.g. for a benchmark that must not share the loader's heap:
      * {@code java -cp remote-action-audit-etl.jar io.github.raaetl.simulator.GraphSimulator [--port N]
-     * [--latency-ms N] [--throttle-percent N] [--error-percent N] [--lost-answer-percent N]
+     * [--latency-ms N] [--throttle-percent N] [--error-percent N] [--lost-answer-percent N] [--reset-percent N]
      * [--retry-after-seconds S]}. Prints the environment variables that point
      * the loader at it (the credentials are the simulator's own, generated per start).
      */
@@ -114,6 +115,7 @@ public final class GraphSimulator implements EmbeddedGraph {
         int throttle = 0;
         int errors = 0;
         int lost = 0;
+        int resets = 0;
         String retryAfter = "1";
         for (int i = 0; i + 1 < args.length; i += 2) {
             switch (args[i]) {
@@ -122,12 +124,13 @@ public final class GraphSimulator implements EmbeddedGraph {
                 case "--throttle-percent" -> throttle = Integer.parseInt(args[i + 1]);
                 case "--error-percent" -> errors = Integer.parseInt(args[i + 1]);
                 case "--lost-answer-percent" -> lost = Integer.parseInt(args[i + 1]);
+                case "--reset-percent" -> resets = Integer.parseInt(args[i + 1]);
                 case "--retry-after-seconds" -> retryAfter = args[i + 1];
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
         GraphSimulator sim = new GraphSimulator(Options.defaults().withLatency(latency), EntitySchema.load(), port);
-        sim.faults().random(throttle, errors, retryAfter).lostAnswers(lost);
+        sim.faults().random(throttle, errors, retryAfter).lostAnswers(lost).resets(resets);
         sim.server.start();
         Runtime.getRuntime().addShutdownHook(new Thread(sim::close));
         System.out.println("GRAPH_BASE_URL=" + sim.graphBaseUrl());
@@ -295,10 +298,12 @@ public final class GraphSimulator implements EmbeddedGraph {
                 send(ex, tokens.issue(path, body, clientRequestId));
                 return;
             }
+            long delayed = delay();
             Reply reply = graph(ex, method, path, body, clientRequestId);
             remember(new Seen(method, path + (ex.getRequestURI().getRawQuery() == null ? ""
                     : "?" + ex.getRequestURI().getRawQuery()), reply.status(), clientRequestId,
-                    ex.getRequestHeaders().getFirst("Authorization"), ex.getRequestHeaders().getFirst("Prefer"), body));
+                    ex.getRequestHeaders().getFirst("Authorization"), ex.getRequestHeaders().getFirst("Prefer"), body,
+                    delayed));
             if (reply.status() == FaultPlan.DROP) {
                 ex.getResponseBody(); // no answer: closing the exchange now drops the connection
                 return;
@@ -309,14 +314,20 @@ public final class GraphSimulator implements EmbeddedGraph {
         }
     }
 
-    private Reply graph(HttpExchange ex, String method, String path, String body, String clientRequestId) {
-        if (latencyMillis > 0) {
+    /** The latency, applied before a Graph request is answered. @return how long it was */
+    private long delay() {
+        long millis = latencyMillis;
+        if (millis > 0) {
             try {
-                Thread.sleep(latencyMillis);
+                Thread.sleep(millis);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
         }
+        return millis;
+    }
+
+    private Reply graph(HttpExchange ex, String method, String path, String body, String clientRequestId) {
         Reply unauthorized = tokens.refusal(ex.getRequestHeaders().getFirst("Authorization"), clientRequestId);
         if (unauthorized != null) {
             return unauthorized;
@@ -334,6 +345,9 @@ public final class GraphSimulator implements EmbeddedGraph {
             }
             return Reply.error(fault.status(), fault.status() == 503 ? "ServiceUnavailable" : "InternalServerError",
                     "Injected failure " + fault.status() + " (after the request was carried out)", clientRequestId);
+        }
+        if (fault != null && fault.status() == FaultPlan.DROP) {
+            return new Reply(FaultPlan.DROP, null, java.util.Map.of()); // dropped before anything is done
         }
         if (fault != null) {
             Reply r = fault.status() == 429

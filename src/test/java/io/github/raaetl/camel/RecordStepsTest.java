@@ -59,7 +59,7 @@ class RecordStepsTest {
         Delivery d = exchange.getProperty(Props.DELIVERY, Delivery.class);
         d.beginAttempt("crid", "token");
         if (verdict != null) {
-            d.answered(verdict);
+            d.answered(verdict, java.time.Instant.now());
         }
         exchange.setProperty(Exchange.EXCEPTION_CAUGHT, new IllegalStateException("boom"));
         steps.failed(exchange);

@@ -95,4 +95,31 @@ class JsonRecordReaderTest {
             assertThat(records.get(2).problem()).isEqualTo("line is not a JSON object");
         }
     }
+
+    @Test
+    void aMemberNamedTwiceMakesTheRecordInvalidInEveryShapeAndAtAnyDepth() throws Exception {
+        // Jackson keeps the last of two members of one name; what is sent must be what the file says, so the record
+        // is refused instead of one of its values silently dropped
+        try (RecordReader r = JsonRecordReader.open(TestSources.of(file("array.json",
+                "[{\"action\":\"wipe\",\"action\":\"lock\"},{\"action\":\"lock\"}]")), json, TestSources.MAX)) {
+            List<InputRecord> records = readAll(r);
+            assertThat(records.get(0).problem()).startsWith("member 'action' appears twice");
+            assertThat(records.get(1).problem()).isNull();
+        }
+        try (RecordReader r = JsonRecordReader.open(TestSources.of(file("object.json",
+                "{\"action\":\"wipe\",\"deviceDisplayName\":\"PC-1\",\"action\":\"wipe\"}")), json,
+                TestSources.MAX)) {
+            assertThat(readAll(r).get(0).problem()).startsWith("member 'action' appears twice");
+        }
+        try (RecordReader r = JsonRecordReader.open(TestSources.of(file("nested.json",
+                "[{\"action\":\"wipe\",\"details\":{\"a\":1,\"a\":2}}]")), json, TestSources.MAX)) {
+            assertThat(readAll(r).get(0).problem()).contains("'details.a' appears twice");
+        }
+        try (RecordReader r = JsonLinesRecordReader.open(TestSources.of(file("lines.jsonl",
+                "{\"action\":\"wipe\",\"action\":\"lock\"}\n{\"action\":\"lock\"}\n")), json, TestSources.MAX)) {
+            List<InputRecord> records = readAll(r);
+            assertThat(records.get(0).problem()).contains("'action' appears twice");
+            assertThat(records.get(1).problem()).isNull();
+        }
+    }
 }

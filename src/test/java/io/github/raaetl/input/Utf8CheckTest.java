@@ -33,10 +33,20 @@ class Utf8CheckTest {
 
     @Test
     void refusesUtf16EmptyAndBinary() throws Exception {
+        // what Excel's "Unicode text" and PowerShell 5's Out-File write: UTF-16LE with its byte-order mark
         Path utf16 = dir.resolve("u16.csv");
-        Files.write(utf16, "a,b\n".getBytes(StandardCharsets.UTF_16LE));
-        Files.write(utf16, new byte[]{(byte) 0xFF, (byte) 0xFE, 'a', 0});
-        assertThatThrownBy(() -> Utf8Check.requireUtf8(Files.newInputStream(utf16))).hasMessageContaining("UTF-16");
+        Files.write(utf16, "\uFEFFdeviceDisplayName,action\nCafé-PC,wipe\n".getBytes(StandardCharsets.UTF_16LE));
+        assertThatThrownBy(() -> Utf8Check.requireUtf8(Files.newInputStream(utf16))).hasMessageContaining("UTF-16")
+                .hasMessageContaining("0xFF 0xFE");
+        Path utf16be = dir.resolve("u16be.csv");
+        Files.write(utf16be, "\uFEFFdeviceDisplayName,action\n".getBytes(StandardCharsets.UTF_16BE));
+        assertThatThrownBy(() -> Utf8Check.requireUtf8(Files.newInputStream(utf16be))).hasMessageContaining("UTF-16")
+                .hasMessageContaining("0xFE 0xFF");
+        // without a byte-order mark, UTF-16 text is ASCII with a NUL after every letter: not text
+        Path noBom = dir.resolve("u16-no-bom.csv");
+        Files.write(noBom, "deviceDisplayName,action\n".getBytes(StandardCharsets.UTF_16LE));
+        assertThatThrownBy(() -> Utf8Check.requireUtf8(Files.newInputStream(noBom))).hasMessageContaining("not text")
+                .hasMessageContaining("NUL byte at byte offset 1");
         Path empty = dir.resolve("empty.csv");
         Files.write(empty, new byte[0]);
         assertThatThrownBy(() -> Utf8Check.requireUtf8(Files.newInputStream(empty))).hasMessageContaining("empty");

@@ -7,6 +7,8 @@ import io.github.raaetl.simulator.GraphSimulator;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.AdviceWith;
 import org.apache.camel.main.MainConfigurationProperties;
+import org.apache.camel.spi.CamelEvent;
+import org.apache.camel.support.EventNotifierSupport;
 import org.apache.camel.test.junit5.CamelContextConfiguration;
 import org.apache.camel.test.main.junit5.CamelMainTestSupport;
 import org.junit.jupiter.api.AfterEach;
@@ -20,8 +22,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Future;
 import java.util.concurrent.FutureTask;
 import java.util.stream.Stream;
@@ -133,8 +137,19 @@ public abstract class RouteTestSupport extends CamelMainTestSupport {
         return "classpath:application.properties";
     }
 
+    /** The wait chosen before each redelivery (what Camel's error handler was given), in order. */
+    protected final List<Long> redeliveryDelays = new CopyOnWriteArrayList<>();
+
     @Override
     protected void doPostSetup() throws Exception {
+        context.getManagementStrategy().addEventNotifier(new EventNotifierSupport() {
+            @Override
+            public void notify(CamelEvent event) {
+                if (event instanceof CamelEvent.ExchangeRedeliveryEvent r) {
+                    redeliveryDelays.add(r.getExchange().getProperty("etlRetryDelay", Long.class));
+                }
+            }
+        });
         if (!realInbox()) {
             AdviceWith.adviceWith(context, "inbox", route -> route.replaceFromWith("direct:inbox"));
         }
