@@ -120,7 +120,7 @@ public final class EtlApplication {
         return "Run complete: " + stats.files() + " file(s), " + stats.records() + " record(s) " + stats.totals()
                 + (stats.failedFiles() > 0 ? ", " + stats.failedFiles() + " file(s) moved to failed/" : "")
                 + (stats.leftInInbox() > 0 ? ", " + stats.leftInInbox() + " file(s) left in the inbox for the next run "
-                + "(the record ledger could not be reached: see results/NAME.error.txt)" : "")
+                + "(see the log)" : "")
                 + "; target: " + configuration.target().describe()
                 + "\nOutputs: " + configuration.settings().output().toAbsolutePath().normalize()
                 + "/{results,retries,rejected,processed,failed" + (configuration.settings().dryRun() ? ",dry-run" : "") + "}/";

@@ -30,6 +30,7 @@ import io.github.raaetl.mapping.DateTimes;
 import io.github.raaetl.mapping.EntitySchema;
 import io.github.raaetl.mapping.EnumValues;
 import io.github.raaetl.mapping.RecordMapper;
+import io.github.raaetl.outcome.ArchivedInputs;
 import io.github.raaetl.outcome.InputArchive;
 import io.github.raaetl.outcome.OutputDirs;
 import io.github.raaetl.outcome.OutputFailure;
@@ -134,8 +135,10 @@ public final class EtlConfiguration implements CamelConfiguration {
 
         RecordReaders readers = new RecordReaders(s.csvDelimiter(), s.maxRecordBytes(), new FileStability(
                 s.readLockMinAgeMillis(), s.readLockCheckIntervalMillis(), s.readLockTimeoutMillis()));
+        // inputs archived lately are looked at again for as long as a file being written is waited for
+        ArchivedInputs archived = new ArchivedInputs(s.inbox().toAbsolutePath(), s.readLockTimeoutMillis(), clock);
         InputArchive archive = new InputArchive(dirs, s.keepInput(), s.doneFile(), target.describe(),
-                s.ledgerEnabled(), clock);
+                s.ledgerEnabled(), clock, archived);
         // the files already taken in this run (see the inbox route); sized for a migration folder, not the default 1000
         IdempotentRepository inboxSeen = MemoryIdempotentRepository.memoryIdempotentRepository(INBOX_MEMORY);
         registry.bind("inboxSeen", inboxSeen);
@@ -147,7 +150,8 @@ public final class EtlConfiguration implements CamelConfiguration {
         RecordSteps recordSteps = new RecordSteps(mapper, requests, json, ledgerSteps);
         registry.bind("recordSteps", recordSteps);
         registry.bind("inboxSteps", new InboxSteps(readers, columns, dirs, archive, target.describe(), target.simulator(),
-                s.dryRun(), stats, json, clock, ledger, inboxSeen, guard, recordSteps, s.ledgerClaimAhead(), s.once()));
+                s.dryRun(), stats, json, clock, ledger, inboxSeen, guard, recordSteps, s.ledgerClaimAhead(), s.once(),
+                archived));
         // one for the run: whether Graph answers at all is not a question each record should ask on its own
         GraphGate gate = new GraphGate(s.maxAttempts(), Duration.ofMillis(s.giveUpAfterMillis()),
                 Duration.ofMillis(s.retryMaxDelayMillis()), clock);
@@ -158,7 +162,7 @@ public final class EtlConfiguration implements CamelConfiguration {
         registry.bind("retrySteps", new RetrySteps(new RetryPolicy(s.maxAttempts(), s.retryBaseDelayMillis(),
                 s.retryMaxDelayMillis()), gate, s.retryMaxDelayMillis(), Duration.ofMillis(s.giveUpAfterMillis()),
                 clock));
-        registry.bind("runControl", new RunControl(s.once(), stop));
+        registry.bind("runControl", new RunControl(s.once(), stop, archived));
         LOG.info("Inbox {} -> outputs under {}{}{}", s.inbox().toAbsolutePath(), s.output().toAbsolutePath(),
                 s.once() ? " (--once)" : " (watching)", s.dryRun() ? " (--dry-run: nothing is sent)" : "");
     }

@@ -3,6 +3,7 @@ package io.github.raaetl.camel;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.raaetl.input.InputFormat;
 import io.github.raaetl.input.InputRecord;
+import io.github.raaetl.input.OpenWriters;
 import io.github.raaetl.input.RecordReader;
 import io.github.raaetl.input.RecordReaders;
 import io.github.raaetl.input.SourceLayout;
@@ -11,6 +12,7 @@ import io.github.raaetl.ledger.LedgerGuard;
 import io.github.raaetl.ledger.LedgerUnavailableException;
 import io.github.raaetl.ledger.RecordLedger;
 import io.github.raaetl.mapping.ColumnResolver;
+import io.github.raaetl.outcome.ArchivedInputs;
 import io.github.raaetl.outcome.FileRun;
 import io.github.raaetl.outcome.FileSummary;
 import io.github.raaetl.outcome.InputArchive;
@@ -33,6 +35,8 @@ import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Clock;
 import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -62,7 +66,10 @@ public final class InboxSteps {
     private final RecordSteps mapping;
     private final int window;
     private final boolean once;
+    private final ArchivedInputs archived;
     private final Set<String> toldHeld = ConcurrentHashMap.newKeySet();
+    /** Files found open for writing by another process, and since when (ms): not taken until closed. */
+    private final Map<String, Long> beingWritten = new ConcurrentHashMap<>();
 
     /**
      * @param ledger  where files are claimed (so two loaders never work on one, and a dead one's file is resumed);
@@ -78,7 +85,7 @@ public final class InboxSteps {
     public InboxSteps(RecordReaders readers, ColumnResolver columns, OutputDirs dirs, InputArchive archive, String target,
                       boolean simulator, boolean dryRun, RunStats stats, ObjectMapper json, Clock clock,
                       RecordLedger ledger, IdempotentRepository seen, LedgerGuard guard, RecordSteps mapping,
-                      int window, boolean once) {
+                      int window, boolean once, ArchivedInputs archived) {
         this.readers = readers;
         this.columns = columns;
         this.dirs = dirs;
@@ -95,12 +102,17 @@ public final class InboxSteps {
         this.mapping = mapping;
         this.window = window;
         this.once = once;
+        this.archived = archived;
     }
 
     public void open(Exchange exchange) throws IOException, UnreadableFileException {
         Path file = input(exchange);
         String name = file.getFileName().toString();
         CamelContext context = exchange.getContext();
+        RunControl.reportGrowth(archived.grownSinceArchived());
+        if (stillBeingWritten(exchange, file, name)) {
+            return;
+        }
         RecordLedger.FileClaim claim = claim(exchange, file, name);
         if (Boolean.TRUE.equals(exchange.getProperty(Props.FILE_HELD, Boolean.class))) {
             return;
@@ -177,6 +189,32 @@ public final class InboxSteps {
         } else {
             LOG.debug("{}: {}", Text.escape(name), Text.escape(why));
         }
+    }
+
+    /**
+     * A file another process still holds open for writing is not complete, however long ago it last changed (a writer
+     * may pause): it is not taken, and is looked at again on the next poll. With --once, a file still held after
+     * etl.read-lock-timeout-ms is left for the next run (the run must end).
+     *
+     * @return true when the file is left alone
+     */
+    private boolean stillBeingWritten(Exchange exchange, Path file, String name) {
+        List<String> writers = OpenWriters.of(file);
+        if (writers.isEmpty()) {
+            beingWritten.remove(name);
+            return false;
+        }
+        long since = beingWritten.computeIfAbsent(name, n -> clock.millis());
+        String who = String.join(", ", writers);
+        if (once && clock.millis() - since >= readers.stability().timeoutMillis()) {
+            exchange.setProperty(Props.FILE_HELD, true);
+            stats.addLeftInInbox();
+            LOG.warn("{}: not taken: {} still has it open for writing, {} s after it was first seen; it is left in the "
+                    + "inbox for the next run", Text.escape(name), Text.escape(who), (clock.millis() - since) / 1000);
+            return true;
+        }
+        skip(exchange, name, "left alone while " + who + " still has it open for writing: it is taken once closed");
+        return true;
     }
 
     /** The inbox consumer forgets the file, so that a later poll takes it again. */
@@ -329,6 +367,14 @@ public final class InboxSteps {
         boolean alarm = !s.outputsWritten();
         if (alarm) {
             s = s.withInput("left in the inbox " + input.getParent() + ", because its outputs could not all be written");
+        } else if (run.heldOpenBy() != null) {
+            // more may be written to it: archived now, that would be lost. It is taken again once it changes (a new
+            // name, size or modification time is a new file to the inbox), its records read now recognised as done
+            s = s.withInput("left in the inbox " + input.getParent() + ", because " + run.heldOpenBy()
+                    + " still has it open for writing");
+            if (!once) {
+                forget(exchange); // looked at again on every poll, and taken once it is closed
+            }
         } else {
             try {
                 s = s.withInput(s.failure() == null ? archive.processed(input) : archive.failed(input, s.failure(), s));

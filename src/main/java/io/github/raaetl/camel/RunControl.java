@@ -1,23 +1,31 @@
 package io.github.raaetl.camel;
 
+import io.github.raaetl.outcome.ArchivedInputs;
 import org.apache.camel.CamelContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-/** --once: when a poll finds the inbox empty (every file done, retries included), ask Camel Main to stop. */
+/**
+ * --once: when a poll finds the inbox empty (every file done, retries included), ask Camel Main to stop; but first look
+ * at the inputs archived lately once more: one that grew meanwhile has its appended part put back in the inbox, and the
+ * run goes on with it.
+ */
 public final class RunControl {
 
     private static final Logger LOG = LoggerFactory.getLogger("etl.run");
 
     private final boolean once;
     private final Runnable stop;
+    private final ArchivedInputs archived;
     private final AtomicBoolean stopping = new AtomicBoolean();
 
-    public RunControl(boolean once, Runnable stop) {
+    public RunControl(boolean once, Runnable stop, ArchivedInputs archived) {
         this.once = once;
         this.stop = stop;
+        this.archived = archived;
     }
 
     /**
@@ -29,9 +37,25 @@ public final class RunControl {
     }
 
     public void inboxIdle() {
-        if (once && stopping.compareAndSet(false, true)) {
+        if (!once || stopping.get()) {
+            return;
+        }
+        if (reportGrowth(archived.grownSinceArchived())) {
+            return; // its appended part is in the inbox now: the next poll takes it
+        }
+        if (stopping.compareAndSet(false, true)) {
             LOG.info("inbox is empty: run complete");
             stop.run();
         }
+    }
+
+    /** Says what grew after it was archived. @return whether some of it was put back in the inbox */
+    static boolean reportGrowth(List<ArchivedInputs.Growth> grown) {
+        boolean putBack = false;
+        for (ArchivedInputs.Growth g : grown) {
+            LOG.error(g.description());
+            putBack |= g.putBack() != null;
+        }
+        return putBack;
     }
 }

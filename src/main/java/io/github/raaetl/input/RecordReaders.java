@@ -34,6 +34,11 @@ public final class RecordReaders {
     }
 
     /** @param stopRequested ends any wait for a file still being written (the application is stopping) */
+    /** When a file counts as completely written. */
+    public FileStability stability() {
+        return stability;
+    }
+
     public RecordReader open(Path file, BooleanSupplier stopRequested) throws IOException, UnreadableFileException {
         String name = file.getFileName().toString();
         InputFormat format = InputFormat.fromFileName(name).orElseThrow(() -> new UnreadableFileException(

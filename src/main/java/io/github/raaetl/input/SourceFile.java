@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Clock;
+import java.util.List;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -29,11 +30,24 @@ public final class SourceFile {
     public record State(long size, long modifiedMillis, Object fileKey) {
     }
 
-    /** What happened to the file after its records were read to their end. */
-    public record Change(Kind kind, long readTo, long sizeNow, boolean endedWithLineBreak) {
+    /**
+     * What happened to the file after its records were read to their end.
+     *
+     * @param heldBy the processes that still hold it open for writing (with {@link Kind#HELD_OPEN}), in words
+     */
+    public record Change(Kind kind, long readTo, long sizeNow, boolean endedWithLineBreak, String heldBy) {
+        public Change(Kind kind, long readTo, long sizeNow, boolean endedWithLineBreak) {
+            this(kind, readTo, sizeNow, endedWithLineBreak, null);
+        }
+
         public enum Kind {
             /** Unchanged since it was read to its end. */
             NONE,
+            /**
+             * Unchanged, but another process still holds it open for writing: more may come at any time, so it is
+             * not complete (Linux tells; elsewhere this is never seen).
+             */
+            HELD_OPEN,
             /** Its records were not read to the end (a stop, a break), so nothing is claimed about the rest. */
             NOT_READ_TO_END,
             /** Bytes were appended after the end that was read: {@code readTo} up to {@code sizeNow} are unread. */
@@ -48,11 +62,17 @@ public final class SourceFile {
         void sleep(long millis) throws InterruptedException;
     }
 
+    /** The other processes holding a file open for writing, in words; a seam for tests. */
+    interface Writers {
+        List<String> of(Path file);
+    }
+
     private final Path path;
     private final FileStability stability;
     private final BooleanSupplier stopRequested;
     private final Clock clock;
     private final Sleeper sleeper;
+    private final Writers writers;
     /** The file when it was taken: the one every stream reads (a file put in its place later is another). */
     private final State claimed;
     /** The file as it was when the records stream last reached its stable end; null until then. */
@@ -60,12 +80,18 @@ public final class SourceFile {
 
     SourceFile(Path path, FileStability stability, BooleanSupplier stopRequested, Clock clock, Sleeper sleeper)
             throws IOException {
+        this(path, stability, stopRequested, clock, sleeper, f -> List.of());
+    }
+
+    SourceFile(Path path, FileStability stability, BooleanSupplier stopRequested, Clock clock, Sleeper sleeper,
+               Writers writers) throws IOException {
         this.path = path;
         this.claimed = state();
         this.stability = stability;
         this.stopRequested = stopRequested;
         this.clock = clock;
         this.sleeper = sleeper;
+        this.writers = writers;
     }
 
     /**
@@ -81,7 +107,7 @@ public final class SourceFile {
         if (!Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS)) {
             throw new UnreadableFileException("it is not a regular file");
         }
-        return new SourceFile(path, stability, stopRequested, Clock.systemUTC(), Thread::sleep);
+        return new SourceFile(path, stability, stopRequested, Clock.systemUTC(), Thread::sleep, OpenWriters::of);
     }
 
     public Path path() {
@@ -140,6 +166,10 @@ public final class SourceFile {
         }
         if (now.size() < read.size() || now.modifiedMillis() != read.modifiedMillis()) {
             return new Change(Change.Kind.REWRITTEN, read.size(), now.size(), lineBreak);
+        }
+        List<String> holding = writers.of(path);
+        if (!holding.isEmpty()) {
+            return new Change(Change.Kind.HELD_OPEN, read.size(), now.size(), lineBreak, String.join(", ", holding));
         }
         return new Change(Change.Kind.NONE, read.size(), now.size(), lineBreak);
     }
@@ -202,7 +232,12 @@ public final class SourceFile {
             }
         }
 
-        /** At the end of the file: true once it has grown, false when it is stable (or waiting is over). */
+        /**
+         * At the end of the file: true once it has grown, false when it is stable (or waiting is over). Stable means
+         * not modified for the minimum age and, where the system tells, held open for writing by no other process:
+         * a writer that pauses keeps the file open. Such a writer is waited for as long as the file keeps changing
+         * within the timeout; one silent for longer leaves the end as it is (see {@link Change.Kind#HELD_OPEN}).
+         */
         private boolean moreIsComing() throws IOException {
             long waitStarted = clock.millis();
             while (true) {
@@ -210,8 +245,14 @@ public final class SourceFile {
                     return true;
                 }
                 long age = clock.millis() - Files.getLastModifiedTime(path, LinkOption.NOFOLLOW_LINKS).toMillis();
-                if (age >= stability.minAgeMillis() || stopRequested.getAsBoolean()
-                        || clock.millis() - waitStarted >= stability.timeoutMillis()) {
+                if (stopRequested.getAsBoolean()) {
+                    return false;
+                }
+                boolean settled = age >= stability.minAgeMillis();
+                if (settled && (age >= stability.timeoutMillis() || writers.of(path).isEmpty())) {
+                    return false;
+                }
+                if (!settled && clock.millis() - waitStarted >= stability.timeoutMillis()) {
                     return false;
                 }
                 try {

@@ -60,6 +60,8 @@ public final class FileRun {
      * null: nothing of it is published, and its input stays where it is, to be resumed whole.
      */
     private String abandoned;
+    /** The processes still holding the file open for writing when it was finished (so it is not archived), or null. */
+    private String heldOpenBy;
     private long notSent;
     private long appended;
     private final FileOutputs outputs;
@@ -124,6 +126,14 @@ public final class FileRun {
 
     public synchronized boolean abandoned() {
         return abandoned != null;
+    }
+
+    /**
+     * The processes that still held the file open for writing when it was finished, in words; null when none did.
+     * Such a file is not complete: it stays in the inbox.
+     */
+    public synchronized String heldOpenBy() {
+        return heldOpenBy;
     }
 
     /** @return the names not seen before in this file, so each unknown column is reported once */
@@ -319,6 +329,12 @@ public final class FileRun {
                                     + "end; they were not sent and are in the retry file");
                         }
                         return null;
+                    }
+                    case HELD_OPEN -> {
+                        heldOpenBy = change.heldBy();
+                        return "it was read to its end, but " + change.heldBy() + " still has it open for writing "
+                                + "and more may come, so it is not archived: it stays in the inbox, and is read "
+                                + "again once it has changed";
                     }
                     case REWRITTEN -> {
                         return "the file was changed or replaced while it was being read (" + change.readTo() + " bytes when read, "

@@ -27,6 +27,7 @@ public final class InputArchive {
     private final String target;
     private final boolean ledger;
     private final Clock clock;
+    private final ArchivedInputs watched;
 
     /**
      * @param doneFile the done-file name pattern ({@code ${file:name}.done}), or null: the done file of an archived
@@ -36,21 +37,27 @@ public final class InputArchive {
      *                 whole once fixed)
      */
     public InputArchive(OutputDirs dirs, boolean keepInput, String doneFile, String target, boolean ledger,
-                        Clock clock) {
+                        Clock clock, ArchivedInputs watched) {
         this.dirs = dirs;
         this.keepInput = keepInput;
         this.doneFile = doneFile;
         this.target = target;
         this.ledger = ledger;
         this.clock = clock;
+        this.watched = watched;
     }
 
-    /** Every record is accounted for: the input goes to processed/. @return where it is now */
+    /**
+     * Every record is accounted for: the input goes to processed/, where it is looked at again for a while (see
+     * {@link ArchivedInputs}). @return where it is now
+     */
     public String processed(Path input) throws OutputFailure {
         if (keepInput) {
             return "left in place (--keep-input or --dry-run)";
         }
-        return move(input, dirs.processed());
+        String where = move(input, dirs.processed());
+        watched.archived(Path.of(where), input.getFileName().toString());
+        return where;
     }
 
     /**

@@ -95,6 +95,42 @@ class SourceFileTest {
     }
 
     @Test
+    void aWriterThatPausesWithTheFileOpenIsWaitedForAndWhatItWritesAfterThePauseIsRead() throws Exception {
+        Path file = dir.resolve("paused.csv");
+        write(file, "action\nwipe\n");
+        now.addAndGet(4_000); // the writer paused 4 s, the file open: long past the minimum age
+        AtomicInteger waits = new AtomicInteger();
+        AtomicInteger open = new AtomicInteger(1);
+        SourceFile source = new SourceFile(file, new FileStability(1000, 100, 60_000), () -> false, clock(), millis -> {
+            now.addAndGet(millis);
+            if (waits.incrementAndGet() == 5) {
+                write(file, "lock\nreboot\n", StandardOpenOption.APPEND); // the second burst, then the writer closes
+                open.set(0);
+            }
+        }, f -> open.get() == 1 ? List.of("pid 4242 (exporter)") : List.of());
+        try (InputStream in = source.openRecords(0)) {
+            assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("action\nwipe\nlock\nreboot\n");
+        }
+        assertThat(source.changeSinceRead().kind()).isEqualTo(SourceFile.Change.Kind.NONE);
+    }
+
+    @Test
+    void aWriterSilentForLongerThanTheTimeoutWithTheFileOpenLeavesItHeldOpenNotComplete() throws Exception {
+        Path file = dir.resolve("stuck.csv");
+        write(file, "action\nwipe\n");
+        SourceFile source = new SourceFile(file, new FileStability(1000, 100, 2_000), () -> false, clock(),
+                now::addAndGet, f -> List.of("pid 4242 (exporter)"));
+        try (InputStream in = source.openRecords(0)) {
+            assertThat(in.readAllBytes()).hasSize(12);
+        }
+        assertThat(now.get() - Instant.parse("2025-01-15T10:00:00Z").toEpochMilli())
+                .as("waited while it was young enough to be written to again").isEqualTo(2_000);
+        SourceFile.Change change = source.changeSinceRead();
+        assertThat(change.kind()).isEqualTo(SourceFile.Change.Kind.HELD_OPEN);
+        assertThat(change.heldBy()).isEqualTo("pid 4242 (exporter)");
+    }
+
+    @Test
     void whatIsAppendedAfterTheEndWasReadIsReportedNotLost() throws Exception {
         Path file = dir.resolve("late.csv");
         write(file, "action\nwipe");

@@ -1,15 +1,25 @@
 package io.github.raaetl.routes;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.github.raaetl.input.OpenWriters;
+import io.github.raaetl.simulator.RequestHold;
 import io.github.raaetl.testing.Outputs;
+import io.github.raaetl.testing.PausingWriter;
 import io.github.raaetl.testing.RouteTestSupport;
 import io.github.raaetl.testing.Settings;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -101,5 +111,34 @@ class FileHandlingRouteTest extends RouteTestSupport {
         try (var all = Files.walk(out.root())) {
             assertThat(all.map(Path::toString)).noneMatch(p -> p.endsWith(".part"));
         }
+    }
+
+    @Test
+    @Settings({"etl.read-lock-timeout-ms", "200"})
+    void aFileAnotherProcessOpensForWritingWhileItIsReadIsNotArchivedAndIsReadAgainOnceClosed() throws Exception {
+        Assumptions.assumeTrue(OpenWriters.supported(), "a system that tells open files apart (/proc)");
+        Path file = drop("late.csv", "deviceDisplayName,action,requestDateTime\nPC-1,wipe,2025-01-15T10:00:00Z\n"
+                + "PC-2,wipe,2025-01-15T10:01:00Z\nPC-3,wipe,2025-01-15T10:02:00Z\n");
+        Files.setLastModifiedTime(file, FileTime.from(Instant.now().minusSeconds(3600)));
+        RequestHold first = sim.hold("PC-1");
+        Future<Integer> run = processInBackground("late.csv");
+        first.awaitArrival(Duration.ofSeconds(30));
+        // taken while nobody wrote it; now a process opens it to append, and holds it open, writing nothing yet
+        try (PausingWriter writer = PausingWriter.start(file, "")) {
+            first.release();
+            assertThat(run.get(30, TimeUnit.SECONDS)).isEqualTo(2);
+
+            assertThat(out.assertAccounted("late", 3)).allMatch(r -> r.get("outcome").equals("created"));
+            assertThat(file).as("not archived: more may still be written to it").exists();
+            assertThat(Outputs.names(out.resolve("processed"))).isEmpty();
+            JsonNode summary = out.summary("late");
+            assertThat(summary.get("failure").asText()).contains("pid " + writer.pid()).contains("open for writing");
+            assertThat(summary.get("input").asText()).startsWith("left in the inbox");
+            writer.next("closed");
+        }
+        assertThat(process("late.csv")).as("read again once closed: nothing sent twice").isZero();
+        assertThat(out.assertAccounted("late", 3)).allMatch(r -> r.get("message").startsWith("already created"));
+        assertThat(sim.records()).hasSize(3);
+        assertThat(Outputs.names(out.resolve("processed"))).containsExactly("late.csv");
     }
 }

@@ -1,10 +1,13 @@
 package io.github.raaetl.routes;
 
+import io.github.raaetl.input.OpenWriters;
 import io.github.raaetl.testing.Outputs;
+import io.github.raaetl.testing.PausingWriter;
 import io.github.raaetl.testing.RouteTestSupport;
 import io.github.raaetl.testing.Settings;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.NotifyBuilder;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
@@ -31,11 +34,15 @@ class InboxConsumerRouteTest extends RouteTestSupport {
         return true;
     }
 
-    /** The input file of that name done: its own exchange, not the per-record ones the splitter makes from it. */
+    /**
+     * The input file of that name done: its own exchange, not the per-record ones the splitter makes from it, nor a
+     * poll that took it and left it alone.
+     */
     private NotifyBuilder fileDone(String name) {
         return new NotifyBuilder(context).fromRoute("inbox")
                 .filter(exchange -> exchange.getProperty(Exchange.SPLIT_INDEX) == null
-                        && name.equals(exchange.getMessage().getHeader(Exchange.FILE_NAME_ONLY)))
+                        && name.equals(exchange.getMessage().getHeader(Exchange.FILE_NAME_ONLY))
+                        && !Boolean.TRUE.equals(exchange.getProperty("etlFileHeld")))
                 .whenDone(1).create();
     }
 
@@ -106,5 +113,54 @@ class InboxConsumerRouteTest extends RouteTestSupport {
         assertThat(Outputs.names(inbox)).as("the inputs and their done files are gone from the inbox").isEmpty();
         assertThat(Outputs.names(out.resolve("processed"))).containsExactly("batch.csv", "other.csv");
         assertThat(Outputs.names(out.resolve("failed"))).as("a done file is not an input").isEmpty();
+    }
+
+    /** Every poll that took the file and left it alone, counted: the exchanges of that file that ended. */
+    private NotifyBuilder filePolled(String name, int times) {
+        return new NotifyBuilder(context).fromRoute("inbox")
+                .filter(exchange -> exchange.getProperty(Exchange.SPLIT_INDEX) == null
+                        && name.equals(exchange.getMessage().getHeader(Exchange.FILE_NAME_ONLY)))
+                .whenDone(times).create();
+    }
+
+    @Test
+    void aFileAWriterHoldsOpenWhilePausingIsNotTakenUntilClosedAndEveryRecordIsSentOnce() throws Exception {
+        Assumptions.assumeTrue(OpenWriters.supported(), "a system that tells open files apart (/proc)");
+        Path file = inbox.resolve("export.csv");
+        // the writer writes 5 records and pauses with the file open: long past the read lock's minimum age (0 here)
+        try (PausingWriter writer = PausingWriter.start(file, "action,deviceDisplayName,requestDateTime\n" + rows(1, 5),
+                rows(6, 12))) {
+            assertThat(filePolled("export.csv", 2).matches(WAIT_SECONDS, TimeUnit.SECONDS))
+                    .as("polled and left alone, twice").isTrue();
+            assertThat(sim.records()).as("nothing sent while it is open for writing").isEmpty();
+            assertThat(Outputs.names(out.resolve("processed"))).isEmpty();
+
+            NotifyBuilder done = fileDone("export.csv");
+            writer.next("written 2"); // 7 more records after the pause, then it closes the file
+            writer.next("closed");
+            assertThat(done.matches(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
+        }
+        assertThat(out.assertAccounted("export", 12)).allMatch(r -> r.get("outcome").equals("created"));
+        assertThat(sim.records()).extracting(r -> r.get("deviceDisplayName").asText()).as("each record once")
+                .hasSize(12).doesNotHaveDuplicates();
+        assertThat(Outputs.names(out.resolve("processed"))).containsExactly("export.csv");
+    }
+
+    @Test
+    void recordsAppendedToAFileAfterItWasArchivedAreReadAsAFileOfTheirOwnNeverLeftUnread() throws Exception {
+        // a writer this machine cannot see (another user's process, another machine on a shared folder) appends to a
+        // file after the loader read it to its end and archived it
+        NotifyBuilder first = fileDone("export.csv");
+        drop("export.csv", "action,deviceDisplayName,requestDateTime\n" + rows(1, 5));
+        assertThat(first.matches(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
+        Files.writeString(out.resolve("processed/export.csv"), rows(6, 12), StandardOpenOption.APPEND);
+
+        NotifyBuilder appended = fileDone("export.appended.csv");
+        drop("next.csv", "action,deviceDisplayName,requestDateTime\n" + rows(13, 13)); // the next poll looks again
+        assertThat(appended.matches(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
+
+        assertThat(out.assertAccounted("export.appended", 7)).allMatch(r -> r.get("outcome").equals("created"));
+        assertThat(sim.records()).extracting(r -> r.get("deviceDisplayName").asText()).as("each record once")
+                .doesNotHaveDuplicates().contains("PC-1", "PC-6", "PC-12");
     }
 }
