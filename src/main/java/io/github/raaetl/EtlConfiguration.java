@@ -1,6 +1,7 @@
 package io.github.raaetl;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.raaetl.camel.FileTaking;
 import io.github.raaetl.camel.GraphReader;
 import io.github.raaetl.camel.GraphSteps;
 import io.github.raaetl.camel.InboxSteps;
@@ -65,6 +66,8 @@ public final class EtlConfiguration implements CamelConfiguration {
     private static final int INBOX_MEMORY = 10_000_000;
     /** How long a record's outcome may wait for the next claim's commit before it is committed on its own. */
     private static final long LEDGER_FLUSH_MILLIS = 200;
+    /** How often an embedded ledger's WAL is copied into its file (see RecordLedger.checkpoint). */
+    private static final long LEDGER_CHECKPOINT_MILLIS = 250;
 
     private final RunStats stats;
     private final Runnable stop;
@@ -149,9 +152,10 @@ public final class EtlConfiguration implements CamelConfiguration {
         registry.bind("ledgerSteps", ledgerSteps);
         RecordSteps recordSteps = new RecordSteps(mapper, requests, json, ledgerSteps);
         registry.bind("recordSteps", recordSteps);
+        FileTaking taking = new FileTaking(ledger, inboxSeen, archived, archive, stats, s.once(),
+                s.readLockTimeoutMillis(), clock);
         registry.bind("inboxSteps", new InboxSteps(readers, columns, dirs, archive, target.describe(), target.simulator(),
-                s.dryRun(), stats, json, clock, ledger, inboxSeen, guard, recordSteps, s.ledgerClaimAhead(), s.once(),
-                archived));
+                s.dryRun(), stats, json, clock, ledger, taking, guard, recordSteps, s.ledgerClaimAhead()));
         // one for the run: whether Graph answers at all is not a question each record should ask on its own
         GraphGate gate = new GraphGate(s.maxAttempts(), Duration.ofMillis(s.giveUpAfterMillis()),
                 Duration.ofMillis(s.retryMaxDelayMillis()), clock);
@@ -189,24 +193,32 @@ public final class EtlConfiguration implements CamelConfiguration {
                 purged > 0 ? ", " + purged + " past etl.ledger.retention-days forgotten" : "",
                 sending > 0 ? ", " + sending + " left mid-request by an interrupted run: each is looked up in Graph "
                         + "before it is sent again" : "");
-        ScheduledExecutorService heartbeat = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "ledger-lease");
-            t.setDaemon(true);
-            return t;
-        });
+        ScheduledExecutorService heartbeat = daemonTimer("ledger-lease");
+        ScheduledExecutorService checkpoints = daemonTimer("ledger-checkpoint");
         // one try each: while the database is unreachable the ledger says so once, and the next tick tries again
         every(heartbeat, Math.max(1, s.ledgerLeaseSeconds() * 1000L / 3), ledger::renewLease,
                 "the record ledger's lease could not be renewed");
         // the outcomes of the last records sent are committed with the next claims; when none follow soon, now
         every(heartbeat, LEDGER_FLUSH_MILLIS, ledger::flushOnce, "the record ledger could not be written");
+        // an embedded ledger's checkpoints, which sync the disk, here rather than in the commits of the record path
+        every(checkpoints, LEDGER_CHECKPOINT_MILLIS, ledger::checkpoint, "the record ledger could not be checkpointed");
         context.addService(new ServiceSupport() {
             @Override
             protected void doStop() {
                 heartbeat.shutdownNow();
+                checkpoints.shutdownNow();
                 ledger.close();
             }
         }, true, true);
         return ledger;
+    }
+
+    private static ScheduledExecutorService daemonTimer(String name) {
+        return Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     /**

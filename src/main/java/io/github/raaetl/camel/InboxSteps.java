@@ -3,7 +3,6 @@ package io.github.raaetl.camel;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.raaetl.input.InputFormat;
 import io.github.raaetl.input.InputRecord;
-import io.github.raaetl.input.OpenWriters;
 import io.github.raaetl.input.RecordReader;
 import io.github.raaetl.input.RecordReaders;
 import io.github.raaetl.input.SourceLayout;
@@ -12,7 +11,6 @@ import io.github.raaetl.ledger.LedgerGuard;
 import io.github.raaetl.ledger.LedgerUnavailableException;
 import io.github.raaetl.ledger.RecordLedger;
 import io.github.raaetl.mapping.ColumnResolver;
-import io.github.raaetl.outcome.ArchivedInputs;
 import io.github.raaetl.outcome.FileRun;
 import io.github.raaetl.outcome.FileSummary;
 import io.github.raaetl.outcome.InputArchive;
@@ -23,23 +21,14 @@ import io.github.raaetl.support.FileNames;
 import io.github.raaetl.support.Text;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
-import org.apache.camel.spi.IdempotentRepository;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Clock;
 import java.util.Iterator;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 
 /**
  * The inbox route's steps for one file: open it (or refuse it as a whole), stream its records to the
@@ -61,31 +50,22 @@ public final class InboxSteps {
     private final ObjectMapper json;
     private final Clock clock;
     private final RecordLedger ledger;
-    private final IdempotentRepository seen;
+    private final FileTaking taking;
     private final LedgerGuard guard;
     private final RecordSteps mapping;
     private final int window;
-    private final boolean once;
-    private final ArchivedInputs archived;
-    private final Set<String> toldHeld = ConcurrentHashMap.newKeySet();
-    /** Files found open for writing by another process, and since when (ms): not taken until closed. */
-    private final Map<String, Long> beingWritten = new ConcurrentHashMap<>();
+    private ExecutorService preparer;
 
     /**
-     * @param ledger  where files are claimed (so two loaders never work on one, and a dead one's file is resumed);
-     *                null without a ledger
-     * @param seen    the inbox consumer's memory of files taken, from which a file left to another loader is dropped
-     *                so that it is looked at again
+     * @param ledger  whose outcomes are committed before a file's outputs are published; null without a ledger
+     * @param taking  whether a file is this loader's to take now, and its claim
      * @param guard   the ledger's rules, with which records read ahead are claimed (null without a ledger)
      * @param mapping maps the records read ahead
      * @param window  how many records are read ahead and claimed in one commit (etl.ledger.claim-ahead)
-     * @param once    --once: a file left in the inbox for want of the ledger is not looked at again in this run (which
-     *                must end); while watching, it is, once the ledger is back
      */
     public InboxSteps(RecordReaders readers, ColumnResolver columns, OutputDirs dirs, InputArchive archive, String target,
                       boolean simulator, boolean dryRun, RunStats stats, ObjectMapper json, Clock clock,
-                      RecordLedger ledger, IdempotentRepository seen, LedgerGuard guard, RecordSteps mapping,
-                      int window, boolean once, ArchivedInputs archived) {
+                      RecordLedger ledger, FileTaking taking, LedgerGuard guard, RecordSteps mapping, int window) {
         this.readers = readers;
         this.columns = columns;
         this.dirs = dirs;
@@ -97,23 +77,17 @@ public final class InboxSteps {
         this.json = json;
         this.clock = clock;
         this.ledger = ledger;
-        this.seen = seen;
+        this.taking = taking;
         this.guard = guard;
         this.mapping = mapping;
         this.window = window;
-        this.once = once;
-        this.archived = archived;
     }
 
     public void open(Exchange exchange) throws IOException, UnreadableFileException {
         Path file = input(exchange);
         String name = file.getFileName().toString();
         CamelContext context = exchange.getContext();
-        RunControl.reportGrowth(archived.grownSinceArchived());
-        if (stillBeingWritten(exchange, file, name)) {
-            return;
-        }
-        RecordLedger.FileClaim claim = claim(exchange, file, name);
+        RecordLedger.FileClaim claim = taking.take(exchange, file, name);
         if (Boolean.TRUE.equals(exchange.getProperty(Props.FILE_HELD, Boolean.class))) {
             return;
         }
@@ -144,134 +118,6 @@ public final class InboxSteps {
     }
 
     /**
-     * Claims the file in the ledger. When a live loader holds it (or another loader has taken it meanwhile), it is
-     * left alone ({@link Props#FILE_HELD}) and forgotten by this consumer, to be looked at again on a later poll (the
-     * holder may die). @return the claim, or null without a ledger or when the file is left alone
-     */
-    private RecordLedger.FileClaim claim(Exchange exchange, Path file, String name) throws IOException {
-        if (ledger == null) {
-            return null;
-        }
-        String key = fileKey(file);
-        if (key == null) {
-            skip(exchange, name, "gone: another loader has taken it meanwhile");
-            return null;
-        }
-        RecordLedger.FileClaim claim;
-        try {
-            claim = ledger.claimFile(key, name, UUID.randomUUID().toString());
-        } catch (LedgerUnavailableException e) {
-            leaveForLater(exchange, file, e.getMessage());
-            return null;
-        }
-        if (claim.held()) {
-            skip(exchange, name, "left alone: another loader is working on it (" + claim.heldBy() + ")");
-            return null;
-        }
-        if (!key.equals(fileKey(file))) {
-            // another loader finished it between this poll and the claim (moved it away), or it changed: look again
-            ledger.releaseFile(key);
-            skip(exchange, name, "gone or changed since it was listed: it is looked at again on the next poll");
-            return null;
-        }
-        exchange.setProperty(Props.FILE_KEY, key);
-        exchange.setProperty(Props.FILE_LEDGER_RUN, claim.run());
-        return claim;
-    }
-
-    /** The file is not this loader's to process now: it is left alone and forgotten, to be looked at again. */
-    private void skip(Exchange exchange, String name, String why) {
-        exchange.setProperty(Props.FILE_HELD, true);
-        forget(exchange);
-        // said once per file and reason: a file held by another loader is looked at again on every poll
-        if (toldHeld.add(name + "|" + why)) {
-            LOG.info("{}: {}", Text.escape(name), Text.escape(why));
-        } else {
-            LOG.debug("{}: {}", Text.escape(name), Text.escape(why));
-        }
-    }
-
-    /**
-     * A file another process still holds open for writing is not complete, however long ago it last changed (a writer
-     * may pause): it is not taken, and is looked at again on the next poll. With --once, a file still held after
-     * etl.read-lock-timeout-ms is left for the next run (the run must end).
-     *
-     * @return true when the file is left alone
-     */
-    private boolean stillBeingWritten(Exchange exchange, Path file, String name) {
-        List<String> writers = OpenWriters.of(file);
-        if (writers.isEmpty()) {
-            beingWritten.remove(name);
-            return false;
-        }
-        long since = beingWritten.computeIfAbsent(name, n -> clock.millis());
-        String who = String.join(", ", writers);
-        if (once && clock.millis() - since >= readers.stability().timeoutMillis()) {
-            exchange.setProperty(Props.FILE_HELD, true);
-            stats.addLeftInInbox();
-            LOG.warn("{}: not taken: {} still has it open for writing, {} s after it was first seen; it is left in the "
-                    + "inbox for the next run", Text.escape(name), Text.escape(who), (clock.millis() - since) / 1000);
-            return true;
-        }
-        skip(exchange, name, "left alone while " + who + " still has it open for writing: it is taken once closed");
-        return true;
-    }
-
-    /** The inbox consumer forgets the file, so that a later poll takes it again. */
-    private void forget(Exchange exchange) {
-        seen.remove(exchange.getMessage().getHeader(Exchange.FILE_NAME, String.class) + "-"
-                + exchange.getMessage().getHeader(Exchange.FILE_LENGTH, Long.class) + "-"
-                + exchange.getMessage().getHeader(Exchange.FILE_LAST_MODIFIED, Long.class));
-    }
-
-    /**
-     * The ledger could not be reached to claim the file: it is not opened, and stays in the inbox, sound, with the
-     * reason beside its results; while watching, a later poll takes it again (once the ledger is back).
-     */
-    private void leaveForLater(Exchange exchange, Path file, String reason) {
-        exchange.setProperty(Props.FILE_HELD, true);
-        String name = Text.escape(file.getFileName().toString());
-        stats.addLeftInInbox();
-        String where;
-        try {
-            where = archive.leftInInbox(file, reason, null);
-        } catch (OutputFailure f) {
-            where = "left in the inbox " + file.getParent() + " (its reason file could not be written: "
-                    + f.getMessage() + ")";
-        }
-        LOG.error("{}: not started: {} | input: {}", name, Text.escape(reason), Text.escape(where));
-        if (!once) {
-            forget(exchange);
-        }
-    }
-
-    /**
-     * What the ledger knows a file by: its name, size and modification time (a changed file is a new one); null when
-     * the file is no longer there.
-     */
-    private static String fileKey(Path file) throws IOException {
-        try {
-            BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-            return file.getFileName() + "|" + a.size() + "|" + a.lastModifiedTime().toMillis();
-        } catch (NoSuchFileException gone) {
-            return null;
-        }
-    }
-
-    /** The file is done with, whichever way: another loader (or a later run) may take it again. */
-    private void releaseClaim(Exchange exchange) {
-        String key = exchange.getProperty(Props.FILE_KEY, String.class);
-        if (ledger != null && key != null) {
-            exchange.removeProperty(Props.FILE_KEY);
-            try {
-                ledger.releaseFile(key);
-            } catch (RuntimeException e) {
-                LOG.error("{}: the ledger could not release the file's claim: {}", Text.escape(key), Text.describe(e));
-            }
-        }
-    }
-
-    /**
      * The file's records for the splitter. When the application is asked to stop (Ctrl-C, SIGTERM, a service
      * stop) no further record is read: the ones in flight finish and the rest go to the retry file, instead
      * of Camel forcing the file's exchange down after its shutdown timeout with nothing published.
@@ -285,7 +131,16 @@ public final class InboxSteps {
         }
         // read a window ahead, and claim those new to the ledger in one commit per window
         return new ClaimAhead(records, run, r -> mapping.map(run, r), guard,
-                exchange.getProperty(Props.FILE_LEDGER_RUN, String.class), () -> RunControl.stopping(context), window);
+                exchange.getProperty(Props.FILE_LEDGER_RUN, String.class), () -> RunControl.stopping(context), window,
+                preparer(context));
+    }
+
+    /** The thread that prepares the next window of records while this one is sent; Camel shuts it down. */
+    private synchronized ExecutorService preparer(CamelContext context) {
+        if (preparer == null) {
+            preparer = context.getExecutorServiceManager().newSingleThreadExecutor(this, "claim-ahead");
+        }
+        return preparer;
     }
 
     /** After the last record: publish the outputs, then move the input where it belongs. */
@@ -324,13 +179,13 @@ public final class InboxSteps {
         FileRun run = exchange.getProperty(Props.FILE_RUN, FileRun.class);
         if (e instanceof LedgerUnavailableException gone) {
             if (run == null) {
-                leaveForLater(exchange, input, gone.getMessage());
+                taking.leaveForLater(exchange, input, gone.getMessage());
                 return;
             }
             run.abandon(gone.getMessage());
         }
         if (run == null) {
-            releaseClaim(exchange);
+            taking.release(exchange);
         }
         if (run == null && e instanceof OutputFailure) {
             stats.addUnreadable();
@@ -372,9 +227,7 @@ public final class InboxSteps {
             // name, size or modification time is a new file to the inbox), its records read now recognised as done
             s = s.withInput("left in the inbox " + input.getParent() + ", because " + run.heldOpenBy()
                     + " still has it open for writing");
-            if (!once) {
-                forget(exchange); // looked at again on every poll, and taken once it is closed
-            }
+            taking.lookAgainWhileWatching(exchange); // on every poll, and taken once it is closed
         } else {
             try {
                 s = s.withInput(s.failure() == null ? archive.processed(input) : archive.failed(input, s.failure(), s));
@@ -385,7 +238,7 @@ public final class InboxSteps {
             }
         }
         s = run.publishSummary(s);
-        releaseClaim(exchange);
+        taking.release(exchange);
         alarm |= !s.outputsWritten();
         stats.add(s);
         if (s.failure() == null) {
@@ -414,9 +267,7 @@ public final class InboxSteps {
         exchange.removeProperty(Props.FILE_KEY);
         stats.addLeftInInbox(s);
         LOG.error(s.logLine());
-        if (!once) {
-            forget(exchange);
-        }
+        taking.lookAgainWhileWatching(exchange);
     }
 
     private static Path input(Exchange exchange) {

@@ -1,14 +1,15 @@
 package io.github.raaetl.ledger;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonEncoding;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.raaetl.mapping.MappedRecord;
 
-import java.nio.charset.StandardCharsets;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -24,48 +25,71 @@ import java.util.List;
  */
 public final class Fingerprint {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final JsonFactory JSON = new ObjectMapper().getFactory();
+    /** One digest per thread: it is reset by each use, and creating one is a provider lookup. */
+    private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(() -> {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("no SHA-256 in this Java", e);
+        }
+    });
 
     private Fingerprint() {
     }
 
-    /** @param target where it goes: the Graph base URL and the tenant, e.g. {@code https://graph.microsoft.com/beta|tenant} */
+    /**
+     * @param target where it goes: the Graph base URL and the tenant, e.g. {@code https://graph.microsoft.com/beta|tenant}
+     */
     public static String of(String target, MappedRecord record) {
         if (!record.valid()) {
             throw new IllegalArgumentException("an invalid record is never sent, so it has no fingerprint");
         }
-        ObjectNode identity = JSON.createObjectNode();
-        identity.put("target", target);
-        identity.put("operation", record.operation().label());
-        identity.put("id", record.targetId());
-        ObjectNode payload = record.payload().deepCopy();
-        payload.remove("@odata.type"); // always the entity's own
-        identity.set("payload", canonical(payload));
-        try {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            return HexFormat.of().formatHex(sha.digest(JSON.writeValueAsString(identity).getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException | JsonProcessingException e) {
+        // {"target":…,"operation":…,"id":…,"payload":{members sorted at every depth, without @odata.type}}, streamed
+        // into the digest: the same bytes as ever (ledgers hold these fingerprints), without building a copy first
+        MessageDigest sha = SHA_256.get();
+        sha.reset();
+        try (JsonGenerator out = JSON.createGenerator(new DigestOutputStream(OutputStream.nullOutputStream(), sha),
+                JsonEncoding.UTF8)) {
+            out.writeStartObject();
+            out.writeStringField("target", target);
+            out.writeStringField("operation", record.operation().label());
+            out.writeStringField("id", record.targetId());
+            out.writeFieldName("payload");
+            canonical(out, record.payload(), true);
+            out.writeEndObject();
+        } catch (IOException e) {
             throw new IllegalStateException("cannot fingerprint a record", e);
         }
+        return HexFormat.of().formatHex(sha.digest());
     }
 
-    /** Object members sorted by name at every depth; array order is kept (it means something). */
-    private static JsonNode canonical(JsonNode node) {
+    /**
+     * Object members sorted by name at every depth (the entity's own {@code @odata.type} left out at the top); array
+     * order is kept (it means something).
+     */
+    private static void canonical(JsonGenerator out, JsonNode node, boolean top) throws IOException {
         if (node.isObject()) {
             List<String> names = new ArrayList<>();
             node.fieldNames().forEachRemaining(names::add);
             names.sort(null);
-            ObjectNode sorted = JsonNodeFactory.instance.objectNode();
+            out.writeStartObject();
             for (String name : names) {
-                sorted.set(name, canonical(node.get(name)));
+                if (top && name.equals("@odata.type")) {
+                    continue; // always the entity's own
+                }
+                out.writeFieldName(name);
+                canonical(out, node.get(name), false);
             }
-            return sorted;
+            out.writeEndObject();
+        } else if (node.isArray()) {
+            out.writeStartArray();
+            for (JsonNode item : node) {
+                canonical(out, item, false);
+            }
+            out.writeEndArray();
+        } else {
+            out.writeTree(node);
         }
-        if (node.isArray()) {
-            ArrayNode copy = JsonNodeFactory.instance.arrayNode();
-            node.forEach(item -> copy.add(canonical(item)));
-            return copy;
-        }
-        return node;
     }
 }

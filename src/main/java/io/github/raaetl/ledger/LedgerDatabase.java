@@ -7,10 +7,12 @@ import org.flywaydb.core.Flyway;
 
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,20 +43,36 @@ final class LedgerDatabase implements AutoCloseable {
     /**
      * SQLite's settings for the ledger, unless the URL gives its own: WAL with {@code synchronous=NORMAL} (a commit
      * reaches the operating system before it returns, so it survives kill -9), a wait rather than an error while the
-     * file is busy, 32 MB of pages (the fingerprints' index stays in memory) and fewer, larger checkpoints (each one
-     * syncs the disk).
+     * file is busy, 32 MB of pages (the fingerprints' index stays in memory). Checkpoints (which copy the WAL into the
+     * file and sync the disk: most of a commit's cost when the writer does them) are made by {@link #checkpoint} on a
+     * connection and a thread of their own; the writer makes one only if the WAL reaches 256 MB, and the WAL file is
+     * cut back to 64 MB after each.
      */
     private static final Map<String, String> SQLITE_PRAGMAS = new LinkedHashMap<>(Map.of(
             "journal_mode", "WAL", "synchronous", "NORMAL", "busy_timeout", "10000", "cache_size", "-32768",
-            "wal_autocheckpoint", "16384"));
+            "wal_autocheckpoint", "65536", "journal_size_limit", "67108864"));
+    /** How many checkpoints in a row one call makes while the writer keeps adding to the WAL. */
+    private static final int CHECKPOINT_ROUNDS = 20;
 
     private final LedgerConfig config;
     private final LedgerDialect dialect;
     private final HikariDataSource pool;
     private final LedgerLock lock;
     private final LedgerOutage outage;
+    /**
+     * Outcomes written behind, and who is told once they are committed (null) or lost with a failed transaction (why).
+     * Guarded by their own lock, not the database's: a record's outcome is queued at once even while another thread's
+     * unit of work (the next window's claims) holds the database.
+     */
+    private final Object pendingLock = new Object();
+    /** The embedded file's checkpoints: a connection of their own, outside the pool; null until the first. */
+    private Connection checkpointer;
+    /**
+     * The statements prepared on each of the pool's connections, kept from one unit of work to the next (a connection
+     * the pool has closed is forgotten when a new one first comes).
+     */
+    private final Map<Connection, Map<String, PreparedStatement>> statements = new HashMap<>();
     private final List<Write> pending = new ArrayList<>();
-    /** Told once the outcomes they wait for are committed (null) or lost with a failed transaction (why). */
     private final List<Consumer<String>> waiting = new ArrayList<>();
 
     private LedgerDatabase(LedgerConfig config, HikariDataSource pool, LedgerLock lock, LedgerOutage outage) {
@@ -149,15 +167,19 @@ final class LedgerDatabase implements AutoCloseable {
      * Writes {@code write} with the next unit of work; {@code afterCommit} (may be null) is told once it is committed
      * (null), or lost with a failed transaction (why).
      */
-    synchronized void later(Write write, Consumer<String> afterCommit) {
-        pending.add(write);
-        if (afterCommit != null) {
-            waiting.add(afterCommit);
+    void later(Write write, Consumer<String> afterCommit) {
+        synchronized (pendingLock) {
+            pending.add(write);
+            if (afterCommit != null) {
+                waiting.add(afterCommit);
+            }
         }
     }
 
-    synchronized boolean hasPending() {
-        return !pending.isEmpty();
+    boolean hasPending() {
+        synchronized (pendingLock) {
+            return !pending.isEmpty();
+        }
     }
 
     private interface Attempt<T> {
@@ -205,12 +227,24 @@ final class LedgerDatabase implements AutoCloseable {
      * fail again, and block every later claim): their records stay SENDING, looked up before they are ever sent again.
      */
     private synchronized <T> Unit<T> transaction(String what, Work<T> work) throws Unreachable {
-        List<Write> writes = new ArrayList<>(pending);
-        List<Consumer<String>> told = new ArrayList<>(waiting);
-        pending.clear();
-        waiting.clear();
-        try (Connection c = pool.getConnection(); LedgerSession s = new LedgerSession(c)) {
-            try {
+        List<Write> writes;
+        List<Consumer<String>> told;
+        synchronized (pendingLock) {
+            writes = new ArrayList<>(pending);
+            told = new ArrayList<>(waiting);
+            pending.clear();
+            waiting.clear();
+        }
+        try (Connection c = pool.getConnection()) {
+            Connection physical = c.unwrap(Connection.class);
+            Map<String, PreparedStatement> kept = statements.get(physical);
+            if (kept == null) {
+                // a connection new to this ledger: forget those the pool has closed meanwhile (retired, evicted)
+                statements.keySet().removeIf(LedgerDatabase::closed);
+                kept = new HashMap<>();
+                statements.put(physical, kept);
+            }
+            try (LedgerSession s = new LedgerSession(c, physical, kept)) {
                 for (Write w : writes) {
                     w.run(s);
                 }
@@ -221,13 +255,17 @@ final class LedgerDatabase implements AutoCloseable {
                 rollbackQuietly(c);
                 // a connection a unit of work failed on is not trusted again (SQLite may have rolled the transaction
                 // back itself, leaving the driver out of step): the pool opens a fresh one
+                LedgerSession.closeAll(kept);
+                statements.remove(physical);
                 pool.evictConnection(c);
                 throw e;
             }
         } catch (SQLException | RuntimeException e) {
             if (dialect.unavailable(e)) {
-                pending.addAll(0, writes);
-                waiting.addAll(0, told);
+                synchronized (pendingLock) {
+                    pending.addAll(0, writes);
+                    waiting.addAll(0, told);
+                }
                 throw new Unreachable(LedgerDialect.cause(e));
             }
             String why = reason(e);
@@ -264,6 +302,14 @@ final class LedgerDatabase implements AutoCloseable {
                 + "would then be sent again";
     }
 
+    private static boolean closed(Connection c) {
+        try {
+            return c.isClosed();
+        } catch (SQLException e) {
+            return true;
+        }
+    }
+
     private static void rollbackQuietly(Connection c) {
         try {
             c.rollback();
@@ -288,8 +334,50 @@ final class LedgerDatabase implements AutoCloseable {
         }
     }
 
+    /**
+     * Copies what the WAL holds into an embedded ledger's file (SQLite's passive checkpoint: it never blocks the
+     * writer), again while the writer has added more meanwhile, so that the WAL is started afresh at the writer's next
+     * commit. Called often, from a thread of its own; a failure only leaves the work to the writer's own checkpoint.
+     * Nothing to do on PostgreSQL.
+     */
+    synchronized void checkpoint() {
+        if (dialect != LedgerDialect.SQLITE) {
+            return;
+        }
+        try {
+            if (checkpointer == null) {
+                checkpointer = java.sql.DriverManager.getConnection(withSqlitePragmas(config.url()));
+            }
+            try (Statement s = checkpointer.createStatement()) {
+                for (int round = 0; round < CHECKPOINT_ROUNDS; round++) {
+                    try (var r = s.executeQuery("PRAGMA wal_checkpoint(PASSIVE)")) {
+                        if (!r.next() || r.getInt(2) <= r.getInt(3)) {
+                            return; // every frame of the WAL is in the file
+                        }
+                    }
+                }
+            }
+        } catch (SQLException e) {
+            closeCheckpointer();
+        }
+    }
+
+    private void closeCheckpointer() {
+        if (checkpointer != null) {
+            try {
+                checkpointer.close();
+            } catch (SQLException ignored) {
+                // opened afresh next time
+            }
+            checkpointer = null;
+        }
+    }
+
     @Override
     public void close() {
+        synchronized (this) {
+            closeCheckpointer();
+        }
         pool.close();
         if (lock != null) {
             lock.close();

@@ -1,6 +1,5 @@
 package io.github.raaetl.ledger;
 
-import io.github.raaetl.support.Text;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -112,6 +111,14 @@ public final class RecordLedger implements AutoCloseable {
         if (db.hasPending()) {
             db.once("write", c -> null);
         }
+    }
+
+    /**
+     * An embedded ledger's checkpoint, off the record path: call it often from a thread of its own (see
+     * {@code LedgerDatabase.checkpoint}). Nothing to do on PostgreSQL.
+     */
+    public void checkpoint() {
+        db.checkpoint();
     }
 
     /**

@@ -27,7 +27,7 @@ import java.util.stream.Stream;
 public final class LedgerBenchmark {
 
     /** etl.ledger.claim-ahead's default. */
-    private static final int WINDOW = 32;
+    private static final int WINDOW = 128;
 
     private LedgerBenchmark() {
     }

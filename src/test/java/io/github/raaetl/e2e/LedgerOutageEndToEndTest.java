@@ -45,6 +45,8 @@ class LedgerOutageEndToEndTest extends EndToEndSupport {
         env.put("ETL_LEDGER_URL", url);
         env.put("ETL_LEDGER_USER", "postgres");
         env.put("ETL_LEDGER_GIVE_UP_AFTER_MS", giveUpAfterMillis);
+        // windows of 32, so that the file is claimed in several commits and the outage comes between two of them
+        env.put("ETL_LEDGER_CLAIM_AHEAD", "32");
         return env;
     }
 

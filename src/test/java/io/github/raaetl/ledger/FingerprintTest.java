@@ -78,4 +78,17 @@ class FingerprintTest {
                 + "\"deviceActionDetails\":[{\"key\":\"b\",\"value\":\"2\"},{\"key\":\"a\",\"value\":\"1\"}]}"));
         assertThat(ab).isEqualTo(abReordered).isNotEqualTo(ba);
     }
+
+    /**
+     * A fingerprint never changes from one version to the next: ledgers hold them, and a changed one would send every
+     * record it knows again. These values were computed by the first version that wrote ledgers.
+     */
+    @Test
+    void fingerprintsAreTheSameInEveryVersion() throws Exception {
+        assertThat(Fingerprint.of(TARGET, csv("Device name", "PC-1", "Action", "Wipe",
+                "requestDateTime", "1/15/2025 3:04:05 PM"))).isEqualTo("d265306360d5cbb9e3c49eec23c4b796930cdd00d3d0e63ff4bb5ada06c3ab24");
+        assertThat(Fingerprint.of(TARGET, json("{\"id\":\"a1b2\",\"actionState\":\"done\",\"deviceActionDetails\":"
+                + "[{\"key\":\"ticket\",\"value\":\"INC 42 \\u00e9\\\"q\\\"\"},{\"value\":null,\"key\":\"b\"}],"
+                + "\"deviceIMEI\":\"35 209900 176148 1\"}"))).isEqualTo("354c66c32c69d7cb4822e280d72693a3e0a9333bae6f659950795fad10e246d0");
+    }
 }
