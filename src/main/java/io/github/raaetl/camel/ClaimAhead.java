@@ -68,8 +68,8 @@ final class ClaimAhead implements Iterator<PreparedRecord>, Closeable {
             }
         }
         if (!ready.isEmpty() && cutShort()) {
-            giveBack(run.abandoned() ? "the record ledger could not be reached" : run.outputFailed()
-                    ? "an output file could not be written" : "the run was stopped");
+            String halted = run.halted();
+            giveBack(halted != null ? halted : "the run was stopped");
         }
         return !ready.isEmpty();
     }
@@ -83,7 +83,7 @@ final class ClaimAhead implements Iterator<PreparedRecord>, Closeable {
     }
 
     private boolean cutShort() {
-        return stopping.getAsBoolean() || run.outputFailed() || run.abandoned();
+        return stopping.getAsBoolean() || run.halted() != null;
     }
 
     /** The window prepared meanwhile (waiting for it if it is not ready yet). */

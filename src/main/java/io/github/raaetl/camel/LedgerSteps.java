@@ -43,24 +43,38 @@ public final class LedgerSteps {
      * ({@link Props#SETTLED}): already done, or being sent by a live loader right now.
      */
     public void admit(Exchange exchange) {
+        InputRecord record = exchange.getProperty(Props.RECORD, InputRecord.class);
+        FileRun run = exchange.getProperty(Props.FILE_RUN, FileRun.class);
+        String halted = run.halted();
+        if (halted == null && RunControl.stopping(exchange.getContext())) {
+            halted = "the run was stopped";
+        }
+        if (halted != null) {
+            // read before the file was cut short (the splitter reads one record past the one it is sending): not sent
+            notSent(exchange, run, record, "not sent: " + halted + " before this record");
+            return;
+        }
         if (guard == null) {
             return;
         }
-        InputRecord record = exchange.getProperty(Props.RECORD, InputRecord.class);
-        FileRun run = exchange.getProperty(Props.FILE_RUN, FileRun.class);
         try {
             decide(exchange, record, run);
         } catch (LedgerUnavailableException e) {
             // the ledger is gone for longer than the run waits: this record is not sent, and the file stops here
-            String fp = exchange.getProperty(Props.FINGERPRINT, String.class);
-            if (fp != null) {
-                exchange.removeProperty(Props.FINGERPRINT);
-                guard.unsettled(fp, false);
-            }
-            exchange.setProperty(Props.SETTLED, true);
             run.abandon(e.getMessage());
-            run.notSentNow(record, "not sent: " + e.getMessage());
+            notSent(exchange, run, record, "not sent: " + e.getMessage());
         }
+    }
+
+    /** The record is not sent now: its claim (made when it was read ahead) is dropped, and it goes to the retry file. */
+    private void notSent(Exchange exchange, FileRun run, InputRecord record, String message) {
+        String fp = exchange.getProperty(Props.FINGERPRINT, String.class);
+        if (fp != null && guard != null) {
+            exchange.removeProperty(Props.FINGERPRINT);
+            guard.unsettled(fp, false);
+        }
+        exchange.setProperty(Props.SETTLED, true);
+        run.notSentNow(record, message);
     }
 
     private void decide(Exchange exchange, InputRecord record, FileRun run) {

@@ -74,6 +74,9 @@ final class LedgerDatabase implements AutoCloseable {
     private final Map<Connection, Map<String, PreparedStatement>> statements = new HashMap<>();
     private final List<Write> pending = new ArrayList<>();
     private final List<Consumer<String>> waiting = new ArrayList<>();
+    /** Outcomes queued so far, and those whose transaction has ended and whose waiters have been told. */
+    private long queued;
+    private long settled;
 
     private LedgerDatabase(LedgerConfig config, HikariDataSource pool, LedgerLock lock, LedgerOutage outage) {
         this.config = config;
@@ -169,6 +172,7 @@ final class LedgerDatabase implements AutoCloseable {
      */
     void later(Write write, Consumer<String> afterCommit) {
         synchronized (pendingLock) {
+            queued++;
             pending.add(write);
             if (afterCommit != null) {
                 waiting.add(afterCommit);
@@ -179,6 +183,38 @@ final class LedgerDatabase implements AutoCloseable {
     boolean hasPending() {
         synchronized (pendingLock) {
             return !pending.isEmpty();
+        }
+    }
+
+    /**
+     * Commits every outcome queued before this call and returns once their waiters have been told, whichever thread's
+     * transaction carries them (another's may have taken them a moment ago and be telling its waiters still). Waits
+     * through an outage as {@link #write} does.
+     */
+    void flush() {
+        long target;
+        synchronized (pendingLock) {
+            target = queued;
+        }
+        while (true) {
+            boolean commit;
+            synchronized (pendingLock) {
+                if (settled >= target) {
+                    return;
+                }
+                commit = !pending.isEmpty();
+                if (!commit) {
+                    try {
+                        pendingLock.wait(50); // another thread's transaction holds them: until it has told
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new IllegalStateException("interrupted while the ledger's outcomes were committed", e);
+                    }
+                }
+            }
+            if (commit) {
+                write("write", s -> null);
+            }
         }
     }
 
@@ -201,8 +237,17 @@ final class LedgerDatabase implements AutoCloseable {
                 continue;
             }
             outage.reached();
-            for (Consumer<String> c : unit.told()) {
-                c.accept(unit.failure());
+            try {
+                for (Consumer<String> c : unit.told()) {
+                    c.accept(unit.failure());
+                }
+            } finally {
+                if (unit.outcomes() > 0) {
+                    synchronized (pendingLock) {
+                        settled += unit.outcomes();
+                        pendingLock.notifyAll();
+                    }
+                }
             }
             if (unit.error() != null) {
                 throw unit.error();
@@ -211,7 +256,9 @@ final class LedgerDatabase implements AutoCloseable {
         }
     }
 
-    private record Unit<T>(T result, List<Consumer<String>> told, String failure, IllegalStateException error) {
+    /** @param outcomes how many outcomes written behind the transaction carried (committed, or lost with it) */
+    private record Unit<T>(T result, List<Consumer<String>> told, String failure, IllegalStateException error,
+                           int outcomes) {
     }
 
     /** The database cannot be used now: the unit is rolled back and its pending outcomes kept. */
@@ -250,7 +297,7 @@ final class LedgerDatabase implements AutoCloseable {
                 }
                 T result = work.run(s);
                 c.commit();
-                return new Unit<>(result, told, null, null);
+                return new Unit<>(result, told, null, null, writes.size());
             } catch (SQLException | RuntimeException e) {
                 rollbackQuietly(c);
                 // a connection a unit of work failed on is not trusted again (SQLite may have rolled the transaction
@@ -271,7 +318,7 @@ final class LedgerDatabase implements AutoCloseable {
             String why = reason(e);
             return new Unit<>(null, told, "the record ledger could not write it: " + why,
                     new IllegalStateException("the record ledger " + config.describe() + " could not " + what + ": "
-                            + why, e));
+                            + why, e), writes.size());
         }
     }
 
@@ -280,13 +327,13 @@ final class LedgerDatabase implements AutoCloseable {
         try {
             Flyway.configure().dataSource(pool).locations("classpath:db/ledger").table("record_ledger_schema").load()
                     .migrate();
-            return new Unit<>(null, List.of(), null, null);
+            return new Unit<>(null, List.of(), null, null, 0);
         } catch (RuntimeException e) {
             if (dialect.unavailable(e)) {
                 throw new Unreachable(LedgerDialect.cause(e));
             }
             return new Unit<>(null, List.of(), null, new IllegalStateException("the record ledger "
-                    + config.describe() + " could not create or migrate its schema: " + reason(e), e));
+                    + config.describe() + " could not create or migrate its schema: " + reason(e), e), 0);
         }
     }
 

@@ -101,9 +101,7 @@ public final class RecordLedger implements AutoCloseable {
 
     /** Commits the outcomes still pending (waiting through an outage). */
     public void flush() {
-        if (db.hasPending()) {
-            db.write("write", c -> null);
-        }
+        db.flush();
     }
 
     /** Commits the outcomes still pending, in one try (the flush timer's, which tries again soon). */

@@ -176,6 +176,17 @@ public final class FileRun {
         complete(record, notSent(record, message), null);
     }
 
+    /**
+     * Why no further record of this file may be sent, in words: the ledger gone past its give-up time, or an output
+     * that could not be written; null while neither.
+     */
+    public synchronized String halted() {
+        if (abandoned != null) {
+            return "the record ledger could not be reached";
+        }
+        return outputs.failure() != null ? "an output file could not be written" : null;
+    }
+
     /** True once some output could not be written (the file's account is incomplete). */
     public synchronized boolean outputFailed() {
         return outputs.failure() != null;

@@ -15,6 +15,8 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -189,6 +191,42 @@ class RecordLedgerTest {
             assertThat(stateSeenFromOutside("fp1")).as("written behind, with the next claims").isEqualTo("SENDING");
             ledger.claim("fp4", "target", "create", claim("f.csv", 4));
             assertThat(seenWhenTold).as("told once committed, with the next claim").containsExactly("DONE");
+        }
+    }
+
+    @Test
+    void aFlushReturnsOnlyOnceEveryOutcomeQueuedBeforeItIsCommittedAndToldEvenWhenAnotherThreadCarriesThem()
+            throws Exception {
+        try (RecordLedger ledger = open("a")) {
+            ledger.claim("fp", "target", "create", claim("f.csv", 1));
+            CountDownLatch telling = new CountDownLatch(1);
+            CountDownLatch letGo = new CountDownLatch(1);
+            AtomicBoolean told = new AtomicBoolean();
+            ledger.done("fp", answer("id", 201), failure -> {
+                telling.countDown();
+                try {
+                    letGo.await(30, TimeUnit.SECONDS); // its results row is being written
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                told.set(true);
+            });
+            Thread timer = new Thread(ledger::flushOnce, "flush-timer");
+            timer.start();
+            assertThat(telling.await(30, TimeUnit.SECONDS)).isTrue(); // the timer committed it and is telling
+
+            AtomicBoolean toldWhenFlushed = new AtomicBoolean();
+            Thread finishing = new Thread(() -> {
+                ledger.flush();
+                toldWhenFlushed.set(told.get());
+            }, "finishing-file");
+            finishing.start();
+            await().atMost(Duration.ofSeconds(30)).until(() -> finishing.getState() == Thread.State.TIMED_WAITING
+                    || finishing.getState() == Thread.State.WAITING || !finishing.isAlive());
+            letGo.countDown();
+            finishing.join(30_000);
+            timer.join(30_000);
+            assertThat(toldWhenFlushed).as("the flush waited for the other thread's telling").isTrue();
         }
     }
 
