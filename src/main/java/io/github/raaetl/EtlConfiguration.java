@@ -66,8 +66,9 @@ public final class EtlConfiguration implements CamelConfiguration {
     private static final int INBOX_MEMORY = 10_000_000;
     /** How long a record's outcome may wait for the next claim's commit before it is committed on its own. */
     private static final long LEDGER_FLUSH_MILLIS = 200;
-    /** How often an embedded ledger's WAL is copied into its file (see RecordLedger.checkpoint). */
-    private static final long LEDGER_CHECKPOINT_MILLIS = 250;
+    /** How often an embedded ledger's WAL is copied into its file (see RecordLedger.checkpoint): often enough to keep
+     * the WAL small, seldom enough that a page written many times is copied once. */
+    private static final long LEDGER_CHECKPOINT_MILLIS = 3000;
 
     private final RunStats stats;
     private final Runnable stop;
