@@ -6,6 +6,7 @@ import io.github.raaetl.camel.GraphReader;
 import io.github.raaetl.camel.GraphSteps;
 import io.github.raaetl.camel.InboxSteps;
 import io.github.raaetl.camel.LedgerSteps;
+import io.github.raaetl.camel.ReadAhead;
 import io.github.raaetl.camel.RecordSteps;
 import io.github.raaetl.camel.RetrySteps;
 import io.github.raaetl.camel.RunControl;
@@ -42,6 +43,7 @@ import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.IdempotentRepository;
 import org.apache.camel.spi.Registry;
+import org.apache.camel.support.PluginHelper;
 import org.apache.camel.support.processor.idempotent.MemoryIdempotentRepository;
 import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
@@ -156,7 +158,14 @@ public final class EtlConfiguration implements CamelConfiguration {
         FileTaking taking = new FileTaking(ledger, inboxSeen, archived, archive, stats, s.once(),
                 s.readLockTimeoutMillis(), clock);
         registry.bind("inboxSteps", new InboxSteps(readers, columns, dirs, archive, target.describe(), target.simulator(),
-                s.dryRun(), stats, json, clock, ledger, taking, guard, recordSteps, s.ledgerClaimAhead()));
+                s.dryRun(), stats, json, clock, ledger, taking, guard, recordSteps,
+                new ReadAhead(s.ledgerClaimAhead(), s.concurrency())));
+        // the requests in flight: each record on a sender of its own (the split also reads on one of them, briefly)
+        registry.bind("graphSenders", context.getExecutorServiceManager().newFixedThreadPool(this, "graph-sender",
+                s.concurrency()));
+        // the inbox consumer waits for each file's records (one file at a time): on a stop, Camel would interrupt that
+        // wait and fail the file; its records in flight finish on their own instead (camel.main.shutdown-timeout)
+        PluginHelper.getAsyncProcessorAwaitManager(context).setInterruptThreadsWhileStopping(false);
         // one for the run: whether Graph answers at all is not a question each record should ask on its own
         GraphGate gate = new GraphGate(s.maxAttempts(), Duration.ofMillis(s.giveUpAfterMillis()),
                 Duration.ofMillis(s.retryMaxDelayMillis()), clock);

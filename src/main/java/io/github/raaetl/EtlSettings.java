@@ -28,11 +28,15 @@ public record EtlSettings(
         ZoneId timeZone, List<String> dateTimeFormats,
         String baseUrl, String loginUrl, String tenantId, String clientId, String clientSecret, String token,
         int maxAttempts, long retryBaseDelayMillis, long retryMaxDelayMillis, long timeoutMillis, long giveUpAfterMillis,
+        int concurrency,
         boolean ledgerEnabled, String ledgerUrl, String ledgerUser, String ledgerPassword, boolean ledgerSkipDone,
         int ledgerRetentionDays, int ledgerLeaseSeconds, int ledgerClaimAhead, long ledgerGiveUpAfterMillis,
         GraphLookup.Mode reconcile,
         long simulatorLatencyMillis, int simulatorThrottlePercent, int simulatorErrorPercent,
         double simulatorRetryAfterSeconds, int simulatorLostAnswerPercent) {
+
+    /** More requests in flight than this gain nothing against Graph's write quota and only draw 429s. */
+    public static final int MAX_CONCURRENCY = 64;
 
     public static final String DEFAULT_BASE_URL = "https://graph.microsoft.com/beta";
 
@@ -76,6 +80,7 @@ public record EtlSettings(
                 r.integer("graph.retry-max-delay-ms", 0),
                 r.integer("graph.timeout-ms", 1),
                 r.integer("graph.give-up-after-ms", 0),
+                r.integer("graph.concurrency", 1),
                 r.bool("etl.ledger.enabled"),
                 r.text("etl.ledger.url"),
                 r.text("etl.ledger.user"),
@@ -108,6 +113,11 @@ public record EtlSettings(
     }
 
     private void check() {
+        if (concurrency > MAX_CONCURRENCY) {
+            throw new InvalidSettingException("graph.concurrency must be at most " + MAX_CONCURRENCY + " (Intune allows "
+                    + "200 writes per 20 s per app and tenant: a few requests in flight already reach it), got "
+                    + concurrency);
+        }
         if (ledgerEnabled && !ledgerUrl.isBlank() && !ledgerUrl.startsWith("jdbc:sqlite:")
                 && !ledgerUrl.startsWith("jdbc:postgresql:")) {
             throw new InvalidSettingException("etl.ledger.url must be a jdbc:postgresql://… URL (or jdbc:sqlite:FILE, or "

@@ -157,10 +157,11 @@ public final class GraphSteps {
     }
 
     /**
-     * A record's first request is not made while the run has given up on Graph answering: it goes to the retry file
-     * at once (one probe at a time is let through by the gate).
+     * While Graph is down, a record waits for the one probing it; a record's first request is not made once the run
+     * has given up on Graph answering: it goes to the retry file at once (one probe at a time is let through).
      */
     private void refuseWhileGraphIsDown(Delivery d) {
+        gate.awaitTurn(d);
         if (d.attempts() == 0) {
             String refusal = gate.refusal();
             if (refusal != null) {

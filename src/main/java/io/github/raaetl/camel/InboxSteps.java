@@ -27,6 +27,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Iterator;
 import java.util.concurrent.ExecutorService;
 
@@ -53,7 +54,7 @@ public final class InboxSteps {
     private final FileTaking taking;
     private final LedgerGuard guard;
     private final RecordSteps mapping;
-    private final int window;
+    private final ReadAhead readAhead;
     private ExecutorService preparer;
 
     /**
@@ -61,11 +62,12 @@ public final class InboxSteps {
      * @param taking  whether a file is this loader's to take now, and its claim
      * @param guard   the ledger's rules, with which records read ahead are claimed (null without a ledger)
      * @param mapping maps the records read ahead
-     * @param window  how many records are read ahead and claimed in one commit (etl.ledger.claim-ahead)
+     * @param readAhead how many records are read ahead of those being sent
      */
     public InboxSteps(RecordReaders readers, ColumnResolver columns, OutputDirs dirs, InputArchive archive, String target,
                       boolean simulator, boolean dryRun, RunStats stats, ObjectMapper json, Clock clock,
-                      RecordLedger ledger, FileTaking taking, LedgerGuard guard, RecordSteps mapping, int window) {
+                      RecordLedger ledger, FileTaking taking, LedgerGuard guard, RecordSteps mapping,
+                      ReadAhead readAhead) {
         this.readers = readers;
         this.columns = columns;
         this.dirs = dirs;
@@ -80,7 +82,7 @@ public final class InboxSteps {
         this.taking = taking;
         this.guard = guard;
         this.mapping = mapping;
-        this.window = window;
+        this.readAhead = readAhead;
     }
 
     public void open(Exchange exchange) throws IOException, UnreadableFileException {
@@ -125,13 +127,14 @@ public final class InboxSteps {
     public Iterator<?> records(Exchange exchange) {
         CamelContext context = exchange.getContext();
         FileRun run = exchange.getProperty(Props.FILE_RUN, FileRun.class);
-        Iterator<InputRecord> records = run.records(() -> RunControl.stopping(context));
+        Iterator<InputRecord> records = run.records(() -> RunControl.stopping(context), readAhead.maxWaitingForRows());
         if (guard == null) {
             return records;
         }
         // read a window ahead, and claim those new to the ledger in one commit per window
         return new ClaimAhead(records, run, r -> mapping.map(run, r), guard,
-                exchange.getProperty(Props.FILE_LEDGER_RUN, String.class), () -> RunControl.stopping(context), window,
+                exchange.getProperty(Props.FILE_LEDGER_RUN, String.class), () -> RunControl.stopping(context),
+                readAhead.window(),
                 preparer(context));
     }
 
@@ -146,6 +149,11 @@ public final class InboxSteps {
     /** After the last record: publish the outputs, then move the input where it belongs. */
     public void finish(Exchange exchange) {
         FileRun run = exchange.getProperty(Props.FILE_RUN, FileRun.class);
+        if (RunControl.stopping(exchange.getContext()) && !run.abandoned()) {
+            // when the application is stopping, Camel may end the split while a record is still in its error
+            // handling: its answer is waited for, as long as Camel's shutdown would wait for it
+            run.awaitAnswers(Duration.ofSeconds(exchange.getContext().getShutdownStrategy().getTimeout()));
+        }
         String unflushed = flushLedger(run);
         conclude(exchange, run, run.finish(unflushed));
     }

@@ -17,7 +17,8 @@ import java.time.Instant;
  *       records that follow are not sent (they go to the retry file at once, with the reason), except one probe
  *       every {@code probeEvery}, so a new file or a later record finds Graph back as soon as it is.</li>
  * </ul>
- * Any HTTP answer at all, even an error, closes it: Graph is there.
+ * Any HTTP answer at all, even an error, closes it: Graph is there. With several requests in flight, while it is down
+ * one record probes it and the other senders wait for it, instead of each making its own requests.
  */
 public final class GraphGate {
 
@@ -29,6 +30,9 @@ public final class GraphGate {
     private Instant downSince;
     private String lastFailure;
     private Instant nextProbe;
+    /** While down: the record that finds out whether Graph is back, and when it last made a request. */
+    private Object prober;
+    private Instant proberSeen;
 
     public GraphGate(int openAfter, Duration giveUpAfter, Duration probeEvery, Clock clock) {
         this.openAfter = Math.max(1, openAfter);
@@ -43,6 +47,8 @@ public final class GraphGate {
         downSince = null;
         lastFailure = null;
         nextProbe = null;
+        prober = null;
+        notifyAll();
     }
 
     /** A request got no answer at all. */
@@ -72,6 +78,27 @@ public final class GraphGate {
             return false;
         }
         return policyAllows || down();
+    }
+
+    /**
+     * Before each request of {@code record}: while Graph is down (and not given up), one record probes it, by its own
+     * retry schedule, and the other senders wait here until Graph answers, instead of each probing on its own. A
+     * prober that has made no request for {@code probeEvery} (it ended, or was stopped) is replaced.
+     */
+    public synchronized void awaitTurn(Object record) {
+        while (down() && !givenUp() && prober != null && prober != record
+                && clock.instant().isBefore(proberSeen.plus(probeEvery))) {
+            try {
+                wait(100); // answered() notifies; the timeout re-checks the give-up time
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while Graph was being probed", e);
+            }
+        }
+        if (down() && !givenUp()) {
+            prober = record;
+            proberSeen = clock.instant();
+        }
     }
 
     /**

@@ -58,6 +58,8 @@ public final class LedgerGuard {
     private final Clock clock;
     /** Fingerprints this loader has a request out for right now. */
     private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
+    /** Where an equal record waits for its turn (see {@link #admit}). */
+    private final Object turns = new Object();
 
     /**
      * @param target   where records go (Graph base URL and tenant): part of every fingerprint
@@ -83,11 +85,17 @@ public final class LedgerGuard {
         String fp = fingerprint(record);
         RecordLedger.Claim claim = new RecordLedger.Claim(clientRequestId, sourceFile, fileRun, recordNumber,
                 clock.instant());
-        for (int round = 0; round < 5; round++) {
+        for (int raced = 0; raced < 5; ) {
             LedgerEntry seen = ledger.claim(fp, target, record.operation().label(), claim).orElse(null);
             if (seen == null) {
                 inFlight.add(fp);
                 return new Send(fp, false);
+            }
+            if (sentHereNow(fp, seen)) {
+                // an equal record earlier in the input is in flight: two are never in flight together; this one
+                // waits for that one's answer, and is then already done (or sent, if that one was not)
+                awaitTurn(fp);
+                continue;
             }
             Admission decided = decide(fp, seen, fileRun, recordNumber);
             if (decided != null) {
@@ -102,9 +110,28 @@ public final class LedgerGuard {
                         : Instant.EPOCH;
                 return new Send(fp, mayExist, before);
             }
+            raced++;
         }
         throw new IllegalStateException("the record ledger kept changing under record " + recordNumber
                 + "; is another loader sending the same records?");
+    }
+
+    private boolean sentHereNow(String fp, LedgerEntry seen) {
+        return seen.state() == LedgerState.SENDING && ledger.owner().id().equals(seen.owner()) && inFlight.contains(fp);
+    }
+
+    /** Until this loader has no request out for {@code fp} any more (its record settled, or given back). */
+    private void awaitTurn(String fp) {
+        synchronized (turns) {
+            while (inFlight.contains(fp)) {
+                try {
+                    turns.wait(100); // settled() notifies; the timeout only re-checks
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while an equal record was in flight", e);
+                }
+            }
+        }
     }
 
     /**
@@ -163,9 +190,8 @@ public final class LedgerGuard {
             }
             case SENDING -> {
                 boolean mine = ledger.owner().id().equals(seen.owner());
-                if ((mine && inFlight.contains(fp)) || (!mine && ledger.alive(seen.owner()))) {
-                    return new Busy(fp, seen, mine ? "this loader (" + seen.sourceFile() + " record "
-                            + seen.recordNumber() + ")" : ledger.describeOwner(seen.owner()));
+                if (!mine && ledger.alive(seen.owner())) {
+                    return new Busy(fp, seen, ledger.describeOwner(seen.owner()));
                 }
                 return null;
             }
@@ -210,6 +236,9 @@ public final class LedgerGuard {
             remember.run();
         } finally {
             inFlight.remove(fingerprint);
+            synchronized (turns) {
+                turns.notifyAll();
+            }
         }
     }
 }

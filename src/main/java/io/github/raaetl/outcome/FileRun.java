@@ -11,6 +11,7 @@ import io.github.raaetl.support.Text;
 
 import java.io.IOException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -113,6 +114,56 @@ public final class FileRun {
     }
 
     /**
+     * As {@link #records(BooleanSupplier)}, with requests in flight: a record is read only while fewer than
+     * {@code maxAhead} records read are still waiting for their rows (those in flight, and those done behind an older
+     * one still in flight). Rows are written in input order, so one slow or retried record would otherwise let the
+     * rows behind it pile up in memory without bound.
+     */
+    public Iterator<InputRecord> records(BooleanSupplier stopRequested, int maxAhead) {
+        Iterator<InputRecord> records = records(stopRequested);
+        return new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                return records.hasNext();
+            }
+
+            @Override
+            public InputRecord next() {
+                awaitRoom(maxAhead);
+                return records.next();
+            }
+        };
+    }
+
+    /**
+     * Waits until every record read has its answer, for at most {@code max}: records still in flight when the
+     * splitter ended (Camel may end it early while stopping) finish first. Those still without an answer after that
+     * are reported by {@link #finish}.
+     */
+    public synchronized void awaitAnswers(Duration max) {
+        long deadline = System.nanoTime() + max.toNanos();
+        while (!cursor.unanswered().isEmpty() && System.nanoTime() < deadline) {
+            try {
+                wait(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private synchronized void awaitRoom(int maxAhead) {
+        while (cursor.read() - nextToWrite >= maxAhead) {
+            try {
+                wait(100); // complete() notifies as rows are written; the timeout only re-checks
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for the records in flight", e);
+            }
+        }
+    }
+
+    /**
      * Something the run cannot do without (the record ledger) is gone for longer than the run waits for it: no
      * further record is read or sent, and {@link #finish} publishes none of this file's outputs (its summary says
      * why), so that the input, left where it is, is resumed whole by the next run, its records sent before recognised.
@@ -161,6 +212,7 @@ public final class FileRun {
             write(pending.pollFirstEntry().getValue());
             nextToWrite++;
         }
+        notifyAll(); // see awaitRoom and awaitAnswers
     }
 
     /**

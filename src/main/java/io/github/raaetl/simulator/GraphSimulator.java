@@ -26,7 +26,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A stand-in for Microsoft Graph's remoteActionAudits and Entra ID's token endpoint, served over real HTTP
@@ -99,19 +101,23 @@ public final class GraphSimulator implements EmbeddedGraph {
     private final List<RequestHold> holds = new CopyOnWriteArrayList<>();
     private final Deque<Seen> seen = new ArrayDeque<>();
     private volatile long latencyMillis;
+    private volatile long jitterMillis;
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicInteger maxInFlight = new AtomicInteger();
     private volatile boolean patchNoContent;
     private volatile boolean refuseFilter;
 
     /**
      * Runs the simulator on its own until killed, e.g. for a benchmark that must not share the loader's heap:
      * {@code java -cp remote-action-audit-etl.jar io.github.raaetl.simulator.GraphSimulator [--port N]
-     * [--latency-ms N] [--throttle-percent N] [--error-percent N] [--lost-answer-percent N] [--reset-percent N]
+     * [--latency-ms N] [--jitter-ms N] [--throttle-percent N] [--error-percent N] [--lost-answer-percent N] [--reset-percent N]
      * [--retry-after-seconds S]}. Prints the environment variables that point
      * the loader at it (the credentials are the simulator's own, generated per start).
      */
     public static void main(String[] args) throws Exception {
         int port = 0;
         long latency = 0;
+        long jitter = 0;
         int throttle = 0;
         int errors = 0;
         int lost = 0;
@@ -121,6 +127,7 @@ public final class GraphSimulator implements EmbeddedGraph {
             switch (args[i]) {
                 case "--port" -> port = Integer.parseInt(args[i + 1]);
                 case "--latency-ms" -> latency = Long.parseLong(args[i + 1]);
+                case "--jitter-ms" -> jitter = Long.parseLong(args[i + 1]);
                 case "--throttle-percent" -> throttle = Integer.parseInt(args[i + 1]);
                 case "--error-percent" -> errors = Integer.parseInt(args[i + 1]);
                 case "--lost-answer-percent" -> lost = Integer.parseInt(args[i + 1]);
@@ -130,6 +137,7 @@ public final class GraphSimulator implements EmbeddedGraph {
             }
         }
         GraphSimulator sim = new GraphSimulator(Options.defaults().withLatency(latency), EntitySchema.load(), port);
+        sim.setJitterMillis(jitter);
         sim.faults().random(throttle, errors, retryAfter).lostAnswers(lost).resets(resets);
         sim.server.start();
         Runtime.getRuntime().addShutdownHook(new Thread(sim::close));
@@ -157,7 +165,7 @@ public final class GraphSimulator implements EmbeddedGraph {
             https.setHttpsConfigurator(new HttpsConfigurator(options.tls()));
             server = https;
         }
-        executor = Executors.newFixedThreadPool(16, r -> {
+        executor = Executors.newFixedThreadPool(64, r -> {
             Thread t = new Thread(r, "graph-simulator");
             t.setDaemon(true);
             return t;
@@ -219,6 +227,16 @@ public final class GraphSimulator implements EmbeddedGraph {
 
     public void setLatencyMillis(long millis) {
         latencyMillis = millis;
+    }
+
+    /** A random extra latency of 0 to {@code millis} per request, on top of the latency, as a real service varies. */
+    public void setJitterMillis(long millis) {
+        jitterMillis = millis;
+    }
+
+    /** The most Graph requests it was answering at once (each waits out its latency in a thread of its own). */
+    public int maxInFlight() {
+        return maxInFlight.get();
     }
 
     /** Answer PATCH with 204 No Content from now on, as Intune often does (the docs say 200 with the entity). */
@@ -298,8 +316,16 @@ public final class GraphSimulator implements EmbeddedGraph {
                 send(ex, tokens.issue(path, body, clientRequestId));
                 return;
             }
-            long delayed = delay();
-            Reply reply = graph(ex, method, path, body, clientRequestId);
+            Reply reply;
+            long delayed;
+            int now = inFlight.incrementAndGet();
+            maxInFlight.accumulateAndGet(now, Math::max);
+            try {
+                delayed = delay();
+                reply = graph(ex, method, path, body, clientRequestId);
+            } finally {
+                inFlight.decrementAndGet();
+            }
             remember(new Seen(method, path + (ex.getRequestURI().getRawQuery() == null ? ""
                     : "?" + ex.getRequestURI().getRawQuery()), reply.status(), clientRequestId,
                     ex.getRequestHeaders().getFirst("Authorization"), ex.getRequestHeaders().getFirst("Prefer"), body,
@@ -316,7 +342,8 @@ public final class GraphSimulator implements EmbeddedGraph {
 
     /** The latency, applied before a Graph request is answered. @return how long it was */
     private long delay() {
-        long millis = latencyMillis;
+        long jitter = jitterMillis;
+        long millis = latencyMillis + (jitter > 0 ? ThreadLocalRandom.current().nextLong(jitter + 1) : 0);
         if (millis > 0) {
             try {
                 Thread.sleep(millis);

@@ -45,7 +45,10 @@ class CrashEndToEndTest extends EndToEndSupport {
             first.destroyForcibly();
         }
         inFlight.release(); // Graph carries out the create whose answer nobody will read
-        await().atMost(Duration.ofSeconds(30)).until(() -> sim.records().size() == 50);
+        await().atMost(Duration.ofSeconds(30)).until(() -> sim.records().stream()
+                .anyMatch(r -> r.get("deviceDisplayName").asText().equals("PC-0050")));
+        // the other senders went on meanwhile: whatever Graph holds now was stored by the killed run
+        int storedByTheFirstRun = sim.records().size();
         assertThat(out.resolve("results/actions.results.csv")).as("nothing was published").doesNotExist();
         assertThat(inbox.resolve("actions.csv")).exists();
 
@@ -57,23 +60,17 @@ class CrashEndToEndTest extends EndToEndSupport {
         assertThat(names).as("every record once, none twice").hasSize(120).doesNotHaveDuplicates();
         List<Map<String, String>> rows = assertAccounted("actions", 120);
         assertThat(rows).allMatch(r -> r.get("outcome").equals("created"));
-        // records 1-49 were done before the kill: each is recalled from the ledger (its row rebuilt, nothing sent) or,
-        // when its outcome had not been committed yet, found by a lookup; record 50 was at Graph: found by a lookup
-        long recalled = rows.subList(0, 50).stream().filter(r -> r.get("message").isEmpty()).count();
-        assertThat(rows.subList(0, 50)).allSatisfy(r -> {
-            if (r.get("message").isEmpty()) {
-                assertThat(r.get("attempts")).isEqualTo("1");
-                assertThat(r.get("httpStatus")).isEqualTo("201");
-            } else {
-                assertThat(r.get("message")).startsWith("reconciled:");
-            }
-        });
+        // record 50 was at Graph when the loader died: found by a lookup, not sent again
         assertThat(rows.get(49).get("message")).startsWith("reconciled:");
         assertThat(rows.stream().map(r -> r.get("id")).collect(Collectors.toSet())).hasSize(120);
+        // each record the killed run stored is recalled from the ledger (its outcome committed) or, when its outcome
+        // had not been committed yet, found by a lookup; the rest are sent now
         JsonNode summary = json.readTree(out.resolve("results/actions.summary.json").toFile());
         assertThat(summary.get("resumed").asBoolean()).isTrue();
-        assertThat(summary.get("ledger").get("doneBeforeInterruption").asLong()).isEqualTo(recalled);
-        assertThat(summary.get("ledger").get("reconciled").asLong()).isEqualTo(50 - recalled);
+        long recalled = summary.get("ledger").get("doneBeforeInterruption").asLong();
+        long reconciled = summary.get("ledger").get("reconciled").asLong();
+        assertThat(recalled + reconciled).isEqualTo(storedByTheFirstRun);
+        assertThat(rows.stream().filter(r -> r.get("message").startsWith("reconciled:")).count()).isEqualTo(reconciled);
         assertThat(summary.get("notes").toString()).contains("resumed after an interrupted run: " + recalled + " record(s)");
         assertThat(unfinishedOutputs()).as("no .part file left behind").isEmpty();
         assertThat(names(out.resolve("processed"))).containsExactly("actions.csv");

@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -118,11 +119,30 @@ class ModesEndToEndTest extends EndToEndSupport {
     }
 
     /** Starts the app with --once in a thread; the caller stops it with {@code main.completed()}, as Ctrl-C does. */
-    private Thread startOnce(AtomicReference<Main> main, AtomicInteger exit) {
-        Thread app = new Thread(() -> exit.set(EtlApplication.run(new String[]{"--once"}, props(), main::set)));
+    private Thread startOnce(AtomicReference<Main> main, AtomicInteger exit, String... extra) {
+        Thread app = new Thread(() -> exit.set(EtlApplication.run(new String[]{"--once"}, props(extra), main::set)));
         app.start();
         await().atMost(WAIT).until(() -> main.get() != null);
         return app;
+    }
+
+    /** Requests in flight in the stop tests: each of the senders is held at Graph at the moment of the stop. */
+    private static final int SENDERS = 4;
+
+    /** Holds the requests of records {@code first} to {@code first + SENDERS - 1} (PC-nnnn) at the simulator. */
+    private List<RequestHold> holdSenders(int first) {
+        List<RequestHold> holds = new ArrayList<>();
+        for (int i = first; i < first + SENDERS; i++) {
+            holds.add(sim.hold(String.format("PC-%04d", i)));
+        }
+        return holds;
+    }
+
+    /** Waits until every sender is held: no further record can be sent until they are released. */
+    private static void awaitAll(List<RequestHold> holds) throws Exception {
+        for (RequestHold h : holds) {
+            h.awaitArrival(WAIT);
+        }
     }
 
     /** Stops the app the way Ctrl-C or SIGTERM does, and waits until Camel has begun to stop. */
@@ -143,27 +163,28 @@ class ModesEndToEndTest extends EndToEndSupport {
     @Test
     void aStopMidFileSendsNoMoreAndAccountsForEveryRecordWithTheUnsentOnesInTheRetryFile() throws Exception {
         drop("big.csv", bigCsv(400));
-        RequestHold inFlight = sim.hold("PC-0021");
+        // records 21 to 24 are at Graph, one per sender, when the stop comes
+        List<RequestHold> inFlight = holdSenders(21);
         AtomicReference<Main> main = new AtomicReference<>();
         AtomicInteger exit = new AtomicInteger(-1);
-        Thread app = startOnce(main, exit);
-        inFlight.awaitArrival(WAIT);
-        stop(main); // while record 21 is in flight
-        inFlight.release();
+        Thread app = startOnce(main, exit, "graph.concurrency", String.valueOf(SENDERS));
+        awaitAll(inFlight);
+        stop(main);
+        inFlight.forEach(RequestHold::release);
         app.join(WAIT.toMillis());
         assertThat(app.isAlive()).as("stopped well within the shutdown timeout").isFalse();
         assertThat(exit.get()).isEqualTo(2);
 
         List<Map<String, String>> rows = assertAccounted("big", 400);
-        // the record in flight finished; none after it was sent
-        assertThat(rows.subList(0, 21)).allMatch(r -> r.get("outcome").equals("created"));
-        assertThat(rows.subList(21, 400)).allSatisfy(r -> {
+        // the requests in flight finished; no record after them was sent
+        assertThat(rows.subList(0, 24)).allMatch(r -> r.get("outcome").equals("created"));
+        assertThat(rows.subList(24, 400)).allSatisfy(r -> {
             assertThat(r.get("outcome")).isEqualTo("retry");
             assertThat(r.get("message")).contains("the run was stopped");
         });
-        assertThat(sim.records()).hasSize(21);
+        assertThat(sim.records()).hasSize(24);
         var summary = json.readTree(out.resolve("results/big.summary.json").toFile());
-        assertThat(summary.get("notes").toString()).contains("the run was stopped after 21 record(s)");
+        assertThat(summary.get("notes").toString()).contains("the run was stopped after");
         assertThat(summary.get("failure").isNull()).isTrue();
         assertThat(out.resolve("processed/big.csv")).exists();
         assertThat(inbox.resolve("big.csv")).doesNotExist();
@@ -171,7 +192,7 @@ class ModesEndToEndTest extends EndToEndSupport {
         // the retry file holds exactly the records not sent: dropped back, the load completes with no duplicate
         Files.move(out.resolve("retries/big.retry.csv"), inbox.resolve("big.retry.csv"));
         assertThat(runOnce()).isZero();
-        assertThat(assertAccounted("big.retry", 379)).allMatch(r -> r.get("outcome").equals("created"));
+        assertThat(assertAccounted("big.retry", 376)).allMatch(r -> r.get("outcome").equals("created"));
         assertThat(sim.records()).extracting(r -> r.get("deviceDisplayName").asText())
                 .hasSize(400).doesNotHaveDuplicates();
     }
@@ -180,48 +201,52 @@ class ModesEndToEndTest extends EndToEndSupport {
     void aStopWhileARecordIsBeingRetriedStartsNoFurtherAttempt() throws Exception {
         // every attempt at record 1 is throttled: left alone, the record would make all its attempts
         sim.faults().add("POST", "PC-0001", 429, "0", 5);
-        RequestHold first = sim.hold("PC-0001");
+        List<RequestHold> inFlight = holdSenders(1);
         drop("big.csv", bigCsv(50));
         AtomicReference<Main> main = new AtomicReference<>();
         AtomicInteger exit = new AtomicInteger(-1);
-        Thread app = startOnce(main, exit);
-        first.awaitArrival(WAIT);
-        stop(main); // the answer to attempt 1 (429) comes only once the run is stopping
-        first.release();
+        Thread app = startOnce(main, exit, "graph.concurrency", String.valueOf(SENDERS));
+        awaitAll(inFlight);
+        stop(main); // the answer to record 1's attempt (429) comes only once the run is stopping
+        inFlight.forEach(RequestHold::release);
         app.join(WAIT.toMillis());
         assertThat(app.isAlive()).isFalse();
         assertThat(exit.get()).isEqualTo(2);
 
         List<Map<String, String>> rows = assertAccounted("big", 50);
         assertThat(rows.get(0).get("outcome")).isEqualTo("retry");
-        assertThat(rows.get(0).get("httpStatus")).isEqualTo("429");
+        assertThat(rows.get(0).get("httpStatus")).as(rows.get(0).toString()).isEqualTo("429");
         assertThat(rows.get(0).get("message")).contains("the run was stopping").contains("TooManyRequests");
         assertThat(rows.get(0).get("attempts")).isEqualTo("1");
-        assertThat(sim.seen()).hasSize(1);
-        assertThat(rows.subList(1, 50)).allMatch(r -> r.get("outcome").equals("retry")
+        assertThat(sim.seen().stream().filter(s -> s.body().contains("PC-0001"))).hasSize(1);
+        assertThat(rows.subList(1, SENDERS)).allMatch(r -> r.get("outcome").equals("created"));
+        assertThat(rows.subList(SENDERS, 50)).allMatch(r -> r.get("outcome").equals("retry")
                 && r.get("message").contains("the run was stopped before this record"));
-        assertThat(sim.records()).isEmpty();
+        assertThat(sim.seen()).hasSize(SENDERS);
+        assertThat(sim.records()).hasSize(SENDERS - 1);
     }
 
     @Test
     void sigtermMidFileEndsTheProcessWithEveryRecordAccountedFor() throws Exception {
         drop("big.csv", bigCsv(100));
-        RequestHold inFlight = sim.hold("PC-0011");
+        List<RequestHold> inFlight = holdSenders(11);
         Path log = work.resolve("sigterm.log");
-        Process p = start(environmentFor(sim), log, "--once");
+        Map<String, String> env = environmentFor(sim);
+        env.put("GRAPH_CONCURRENCY", String.valueOf(SENDERS));
+        Process p = start(env, log, "--once");
         try {
-            inFlight.awaitArrival(WAIT);
+            awaitAll(inFlight);
             p.destroy(); // SIGTERM, as a service stop sends
             await().atMost(WAIT).until(() -> Files.readString(log).contains("is shutting down"));
-            inFlight.release();
+            inFlight.forEach(RequestHold::release);
             assertThat(p.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
         } finally {
             p.destroyForcibly();
         }
         List<Map<String, String>> rows = assertAccounted("big", 100);
-        assertThat(rows.subList(0, 11)).allMatch(r -> r.get("outcome").equals("created"));
-        assertThat(rows.subList(11, 100)).allMatch(r -> r.get("outcome").equals("retry"));
-        assertThat(sim.records()).hasSize(11);
+        assertThat(rows.subList(0, 14)).allMatch(r -> r.get("outcome").equals("created"));
+        assertThat(rows.subList(14, 100)).allMatch(r -> r.get("outcome").equals("retry"));
+        assertThat(sim.records()).hasSize(14);
         assertThat(out.resolve("processed/big.csv")).exists();
     }
 

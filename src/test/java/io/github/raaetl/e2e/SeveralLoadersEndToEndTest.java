@@ -107,8 +107,11 @@ class SeveralLoadersEndToEndTest extends EndToEndSupport {
         } finally {
             first.destroyForcibly();
         }
-        inFlight.release();
-        await().atMost(Duration.ofSeconds(30)).until(() -> sim.records().size() == 30);
+        inFlight.release(); // Graph stores record 30, whose answer nobody reads
+        await().atMost(Duration.ofSeconds(30)).until(() -> sim.records().stream()
+                .anyMatch(r -> r.get("deviceDisplayName").asText().equals("PC-0030")));
+        // the other senders went on meanwhile: whatever Graph holds now was stored by the killed loader
+        int storedByTheFirst = sim.records().size();
 
         Result second = java(env, "--once");
 
@@ -122,9 +125,9 @@ class SeveralLoadersEndToEndTest extends EndToEndSupport {
         assertThat(rows).allMatch(r -> r.get("outcome").equals("created"));
         assertThat(rows.get(29).get("message")).startsWith("reconciled:");
         JsonNode summary = json.readTree(out.resolve("results/actions.summary.json").toFile());
-        // the 30 records at Graph before the kill: recalled from the ledger, or found by a lookup when their outcome
+        // the records at Graph before the kill: recalled from the ledger, or found by a lookup when their outcome
         // had not been committed yet
         assertThat(summary.get("ledger").get("doneBeforeInterruption").asLong()
-                + summary.get("ledger").get("reconciled").asLong()).isEqualTo(30);
+                + summary.get("ledger").get("reconciled").asLong()).isEqualTo(storedByTheFirst);
     }
 }

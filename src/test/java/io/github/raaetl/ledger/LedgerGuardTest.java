@@ -11,11 +11,18 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** The ledger's rules on the record path, on a real embedded ledger: what is sent, what is not, and why. */
 class LedgerGuardTest {
@@ -66,8 +73,30 @@ class LedgerGuardTest {
                 });
         LedgerGuard resend = new LedgerGuard(ledger, "target", false, CLOCK);
         assertThat(resend.admit(r, "c4", "b.csv", "run-2", 1)).isInstanceOf(LedgerGuard.Send.class);
-        assertThat(resend.admit(record("PC-1", Operation.CREATE), "c5", "a.csv", "run-9", 7))
-                .as("being sent by this loader right now").isInstanceOf(LedgerGuard.Busy.class);
+    }
+
+    @Test
+    void anEqualRecordWaitsWhileTheFirstIsInFlightAndIsThenAlreadyDone() throws Exception {
+        LedgerGuard guard = new LedgerGuard(ledger, "target", true, CLOCK);
+        MappedRecord r = record("PC-2", Operation.CREATE);
+        assertThat(guard.admit(r, "c1", "a.csv", "run-1", 1)).isInstanceOf(LedgerGuard.Send.class);
+        ExecutorService other = Executors.newSingleThreadExecutor();
+        try {
+            AtomicReference<Thread> waiting = new AtomicReference<>();
+            Future<LedgerGuard.Admission> second = other.submit(() -> {
+                waiting.set(Thread.currentThread());
+                return guard.admit(record("PC-2", Operation.CREATE), "c2", "a.csv", "run-1", 2);
+            });
+            // two equal records are never in flight together: the second waits for the first's answer
+            await().atMost(Duration.ofSeconds(10)).until(() -> waiting.get() != null
+                    && waiting.get().getState() == Thread.State.TIMED_WAITING);
+            assertThat(second).isNotDone();
+            guard.done(guard.fingerprint(r), answer(201), null);
+            assertThat(second.get(10, TimeUnit.SECONDS)).isInstanceOfSatisfying(LedgerGuard.AlreadyDone.class,
+                    a -> assertThat(a.entry().recordNumber()).isEqualTo(1L));
+        } finally {
+            other.shutdownNow();
+        }
     }
 
     @Test

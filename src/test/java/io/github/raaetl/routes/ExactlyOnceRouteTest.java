@@ -135,12 +135,18 @@ class ExactlyOnceRouteTest extends RouteTestSupport {
         assertThat(sim.records().stream().filter(r -> r.get("deviceDisplayName").asText().equals("PC-2"))).hasSize(1);
         Map<String, String> row = out.assertAccounted("actions", 3).get(1);
         assertThat(row.get("outcome")).isEqualTo("created");
-        assertThat(row.get("id")).isEqualTo(sim.records().get(1).get("id").asText());
+        assertThat(row.get("id")).isEqualTo(sim.records().stream()
+                .filter(r -> r.get("deviceDisplayName").asText().equals("PC-2")).findFirst().orElseThrow()
+                .get("id").asText());
         assertThat(row.get("message")).startsWith("reconciled: an earlier request's answer was lost")
                 .contains("found by $filter");
+        // the other records went on meanwhile; record 2's create was looked up, and not sent again
         List<String> calls = sim.seen().stream().map(s -> s.method() + " " + s.status()).toList();
-        assertThat(calls).containsExactly("POST 201", "POST 0", "GET 200", "POST 201");
-        String lookup = sim.seen().get(2).path();
+        assertThat(calls).containsExactlyInAnyOrder("POST 201", "POST 0", "GET 200", "POST 201");
+        List<GraphSimulator.Seen> second = sim.seen().stream()
+                .filter(s -> s.method().equals("GET") || s.body().contains("PC-2")).toList();
+        assertThat(second).extracting(s -> s.method() + " " + s.status()).containsExactly("POST 0", "GET 200");
+        String lookup = second.get(1).path();
         assertThat(lookup).contains("$filter=").contains("managedDeviceId%20eq%20%27dev-2%27")
                 .contains("action%20eq%20%27remoteLock%27").contains("requestDateTime%20eq%202025-01-15T10%3A05%3A00Z");
         assertThat(out.summary("actions").get("ledger").get("reconciled").asLong()).isEqualTo(1);
@@ -167,8 +173,10 @@ class ExactlyOnceRouteTest extends RouteTestSupport {
         assertThat(rows.get(2).get("message")).contains("found by listing the collection");
         List<String> gets = sim.seen().stream().filter(s -> s.method().equals("GET"))
                 .map(s -> s.status() + " " + (s.path().contains("$filter") ? "filter" : "list")).toList();
-        assertThat(gets).as("filter refused once, then a listing per lost answer (the second after the first listing)")
-                .containsExactly("400 filter", "200 list", "200 list");
+        // filter refused once, then listings only: one per lost answer, or one for both when the second answer was
+        // lost before the first listing was made (requests in flight)
+        assertThat(gets).as("filter refused once, then listings").startsWith("400 filter", "200 list").hasSizeBetween(2, 3);
+        assertThat(gets.subList(1, gets.size())).allMatch(g -> g.equals("200 list"));
     }
 
     @Test

@@ -183,12 +183,17 @@ class RetryRouteTest extends RouteTestSupport {
         assertThat(processInbox()).isZero();
         List<Map<String, String>> rows = out.assertAccounted("long-run", 6);
         assertThat(rows).allMatch(r -> r.get("outcome").equals("created"));
-        assertThat(rows.get(3).get("attempts")).isEqualTo("2");
-        assertThat(rows.stream().filter(r -> !r.get("attempts").equals("1")).count()).isEqualTo(1);
+        // each request that carried the expired token (with requests in flight, several may) was refused once and
+        // made again with the fresh one; the token was fetched again once, not once per refusal
+        long refused = sim.seen().stream().filter(s -> s.status() == 401).count();
+        assertThat(refused).isBetween(1L, 3L);
+        assertThat(rows.stream().filter(r -> r.get("attempts").equals("2")).count()).isEqualTo(refused);
+        assertThat(rows.stream().filter(r -> !r.get("attempts").equals("2"))).allMatch(r -> r.get("attempts").equals("1"));
         assertThat(sim.tokensIssued()).isEqualTo(2);
         List<String> tokens = sim.seen().stream().map(GraphSimulator.Seen::authorization).distinct().toList();
         assertThat(tokens).hasSize(2);
-        assertThat(sim.seen()).extracting(GraphSimulator.Seen::status).containsExactly(201, 201, 201, 401, 201, 201, 201);
+        assertThat(sim.seen()).extracting(GraphSimulator.Seen::status).filteredOn(st -> st == 201).hasSize(6);
+        assertThat(sim.seen()).hasSize(6 + (int) refused);
     }
 
     @Test
@@ -243,7 +248,12 @@ class RetryRouteTest extends RouteTestSupport {
         drop("one.csv", TWO_RECORDS);
         assertThat(processInbox()).isZero();
         assertThat(out.assertAccounted("one", 2)).allMatch(r -> r.get("outcome").equals("created"));
-        assertThat(sim.seen()).extracting(GraphSimulator.Seen::status).containsExactly(401, 201, 201);
+        // each request with the expired token (one, or both when in flight together) gets its fresh token
+        long refused = sim.seen().stream().filter(s -> s.status() == 401).count();
+        assertThat(refused).isBetween(1L, 2L);
+        assertThat(sim.seen()).extracting(GraphSimulator.Seen::status).filteredOn(st -> st == 201).hasSize(2);
+        assertThat(sim.seen()).hasSize(2 + (int) refused);
+        assertThat(sim.tokensIssued()).isEqualTo(2);
     }
 
     @Test
