@@ -4,12 +4,17 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -f target/remote-action-audit-etl.jar ] || mvn -B -q package -DskipTests
-jar=$PWD/target/remote-action-audit-etl.jar
 work=$(mktemp -d)
+# a copy, so that a build meanwhile (mvn verify) cannot change the jar under a running benchmark
+cp target/remote-action-audit-etl.jar "$work/loader.jar"
+jar=$work/loader.jar
 sim_pid=
 cleanup() { [ -n "$sim_pid" ] && kill "$sim_pid" 2>/dev/null; rm -rf "$work"; }
 trap cleanup EXIT
 mkdir -p "$work/inbox"
+# what a benchmark measures is the loader's own pace: the simulator enforces no write quota unless it is told to
+# (bench/quota.sh), so the loader does not pace its writes either unless GRAPH_WRITE_QUOTA says so
+export GRAPH_WRITE_QUOTA=${GRAPH_WRITE_QUOTA:-off}
 
 # start_simulator [ARGS...]: the simulator in its own JVM; exports the GRAPH_* variables that point the loader at it
 start_simulator() {

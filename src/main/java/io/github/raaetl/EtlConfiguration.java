@@ -1,7 +1,9 @@
 package io.github.raaetl;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.raaetl.camel.BatchSteps;
 import io.github.raaetl.camel.FileTaking;
+import io.github.raaetl.camel.GraphBatchTransport;
 import io.github.raaetl.camel.GraphReader;
 import io.github.raaetl.camel.GraphSteps;
 import io.github.raaetl.camel.InboxSteps;
@@ -18,8 +20,10 @@ import io.github.raaetl.graph.GraphRequests;
 import io.github.raaetl.graph.GraphResponses;
 import io.github.raaetl.graph.GraphTarget;
 import io.github.raaetl.graph.MsalTokenProvider;
+import io.github.raaetl.graph.RequestBatcher;
 import io.github.raaetl.graph.RetryPolicy;
 import io.github.raaetl.graph.TokenProvider;
+import io.github.raaetl.graph.WriteBudget;
 import io.github.raaetl.input.FileStability;
 import io.github.raaetl.input.RecordReaders;
 import io.github.raaetl.ledger.LedgerConfig;
@@ -159,10 +163,14 @@ public final class EtlConfiguration implements CamelConfiguration {
                 s.readLockTimeoutMillis(), clock);
         registry.bind("inboxSteps", new InboxSteps(readers, columns, dirs, archive, target.describe(), target.simulator(),
                 s.dryRun(), stats, json, clock, ledger, taking, guard, recordSteps,
-                new ReadAhead(s.ledgerClaimAhead(), s.concurrency())));
-        // the requests in flight: each record on a sender of its own (the split also reads on one of them, briefly)
+                new ReadAhead(s.ledgerClaimAhead(), s.sendersInFlight())));
+        // the records in flight: each on a sender of its own (the split also reads on one of them, briefly); with
+        // batching, graph.batch-size of them share each request
         registry.bind("graphSenders", context.getExecutorServiceManager().newFixedThreadPool(this, "graph-sender",
-                s.concurrency()));
+                s.sendersInFlight()));
+        registry.bind("batchSteps", new BatchSteps(s.batchSize() < 2 ? null : new RequestBatcher(s.batchSize(),
+                new GraphBatchTransport(context.createProducerTemplate(), requests, target.baseUrl()), json),
+                target.baseUrl()));
         // the inbox consumer waits for each file's records (one file at a time): on a stop, Camel would interrupt that
         // wait and fail the file; its records in flight finish on their own instead (camel.main.shutdown-timeout)
         PluginHelper.getAsyncProcessorAwaitManager(context).setInterruptThreadsWhileStopping(false);
@@ -172,7 +180,12 @@ public final class EtlConfiguration implements CamelConfiguration {
         GraphResponses responses = new GraphResponses(json, clock);
         GraphLookup lookup = new GraphLookup(target, new GraphReader(context.createProducerTemplate(), requests, tokens),
                 json, responses, s.reconcile(), clock);
-        registry.bind("graphSteps", new GraphSteps(requests, responses, tokens, gate, lookup, clock));
+        // one write budget for every sender of the target: Intune's quota is per app and tenant
+        WriteBudget budget = s.writeQuota() == null || s.dryRun() ? null : new WriteBudget(s.writeQuota());
+        if (budget != null) {
+            LOG.info("Writes paced to the quota of {}", budget);
+        }
+        registry.bind("graphSteps", new GraphSteps(requests, responses, tokens, gate, lookup, budget, clock));
         registry.bind("retrySteps", new RetrySteps(new RetryPolicy(s.maxAttempts(), s.retryBaseDelayMillis(),
                 s.retryMaxDelayMillis()), gate, s.retryMaxDelayMillis(), Duration.ofMillis(s.giveUpAfterMillis()),
                 clock));

@@ -1,6 +1,7 @@
 package io.github.raaetl;
 
 import io.github.raaetl.graph.GraphLookup;
+import io.github.raaetl.graph.WriteBudget;
 import io.github.raaetl.ledger.RecordLedger;
 import io.github.raaetl.support.Secrets;
 import org.apache.camel.spi.PropertiesComponent;
@@ -28,7 +29,7 @@ public record EtlSettings(
         ZoneId timeZone, List<String> dateTimeFormats,
         String baseUrl, String loginUrl, String tenantId, String clientId, String clientSecret, String token,
         int maxAttempts, long retryBaseDelayMillis, long retryMaxDelayMillis, long timeoutMillis, long giveUpAfterMillis,
-        int concurrency,
+        int concurrency, WriteBudget.Quota writeQuota, int batchSize,
         boolean ledgerEnabled, String ledgerUrl, String ledgerUser, String ledgerPassword, boolean ledgerSkipDone,
         int ledgerRetentionDays, int ledgerLeaseSeconds, int ledgerClaimAhead, long ledgerGiveUpAfterMillis,
         GraphLookup.Mode reconcile,
@@ -37,6 +38,14 @@ public record EtlSettings(
 
     /** More requests in flight than this gain nothing against Graph's write quota and only draw 429s. */
     public static final int MAX_CONCURRENCY = 64;
+
+    /** Graph takes at most 20 requests in one $batch. */
+    public static final int MAX_BATCH = 20;
+
+    /** Records in flight at once: graph.concurrency requests, each with up to graph.batch-size records. */
+    public int sendersInFlight() {
+        return concurrency * batchSize;
+    }
 
     public static final String DEFAULT_BASE_URL = "https://graph.microsoft.com/beta";
 
@@ -81,6 +90,8 @@ public record EtlSettings(
                 r.integer("graph.timeout-ms", 1),
                 r.integer("graph.give-up-after-ms", 0),
                 r.integer("graph.concurrency", 1),
+                quota(r.text("graph.write-quota")),
+                r.integer("graph.batch-size", 1),
                 r.bool("etl.ledger.enabled"),
                 r.text("etl.ledger.url"),
                 r.text("etl.ledger.user"),
@@ -113,6 +124,10 @@ public record EtlSettings(
     }
 
     private void check() {
+        if (batchSize > MAX_BATCH) {
+            throw new InvalidSettingException("graph.batch-size must be 1 (no batching) to " + MAX_BATCH
+                    + " (Graph's limit for a $batch), got " + batchSize);
+        }
         if (concurrency > MAX_CONCURRENCY) {
             throw new InvalidSettingException("graph.concurrency must be at most " + MAX_CONCURRENCY + " (Intune allows "
                     + "200 writes per 20 s per app and tenant: a few requests in flight already reach it), got "
@@ -149,6 +164,14 @@ public record EtlSettings(
         String url = effectiveBaseUrl();
         if (!url.startsWith("https://") && !url.startsWith("http://")) {
             throw new InvalidSettingException("graph.base-url must be an http(s) URL, got '" + url + "'");
+        }
+    }
+
+    private static WriteBudget.Quota quota(String text) {
+        try {
+            return WriteBudget.Quota.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidSettingException("graph.write-quota: " + e.getMessage());
         }
     }
 

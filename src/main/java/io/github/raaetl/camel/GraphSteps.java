@@ -10,15 +10,20 @@ import io.github.raaetl.graph.GraphUnavailableException;
 import io.github.raaetl.graph.GraphVerdict;
 import io.github.raaetl.graph.TokenProvider;
 import io.github.raaetl.graph.TransientGraphException;
+import io.github.raaetl.graph.WriteBudget;
 import io.github.raaetl.mapping.MappedRecord;
+import io.github.raaetl.outcome.FileRun;
 import io.github.raaetl.support.Text;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.hc.client5.http.ConnectTimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.net.ConnectException;
 import java.net.UnknownHostException;
 import java.time.Clock;
+import java.util.Locale;
 
 /**
  * The graph-call route's steps around camel-http: build the request (fresh token and client-request-id on
@@ -28,16 +33,21 @@ import java.time.Clock;
  */
 public final class GraphSteps {
 
+    private static final Logger LOG = LoggerFactory.getLogger("etl.pace");
+
     private final GraphRequests requests;
     private final GraphResponses responses;
     private final TokenProvider tokens;
     private final GraphGate gate;
     private final GraphLookup lookup;
+    private final WriteBudget budget;
     private final Clock clock;
 
+    /** @param budget the write budget every sender shares (graph.write-quota); null when writes are not paced */
     public GraphSteps(GraphRequests requests, GraphResponses responses, TokenProvider tokens, GraphGate gate,
-                      GraphLookup lookup, Clock clock) {
+                      GraphLookup lookup, WriteBudget budget, Clock clock) {
         this.requests = requests;
+        this.budget = budget;
         this.responses = responses;
         this.tokens = tokens;
         this.gate = gate;
@@ -90,6 +100,7 @@ public final class GraphSteps {
         Delivery d = exchange.getProperty(Props.DELIVERY, Delivery.class);
         refuseWhileGraphIsDown(d);
         GraphRequest request = requests.requestFor(d.mapped());
+        awaitWriteSlot();
         String clientRequestId = d.nextClientRequestId();
         String token;
         try {
@@ -138,6 +149,7 @@ public final class GraphSteps {
                 m.getHeader("Retry-After", String.class), m.getHeader("request-id", String.class),
                 m.getBody(String.class));
         d.answered(v, clock.instant());
+        pace(exchange.getProperty(Props.FILE_RUN, FileRun.class), v);
         if (v.kind() == GraphVerdict.Kind.TRANSIENT && v.status() >= 500) {
             d.mayHaveLanded(clock.instant()); // a 5xx may come after Graph applied the request
         }
@@ -152,6 +164,38 @@ public final class GraphSteps {
             }
             default -> {
                 // success or permanent: final, the record route records it
+            }
+        }
+    }
+
+    /** Every write waits for its slot in the write budget (a smooth rate, paused while Graph throttles this app). */
+    private void awaitWriteSlot() {
+        if (budget == null) {
+            return;
+        }
+        try {
+            budget.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the write budget", e);
+        }
+    }
+
+    /** A write was answered: the file counts it; a throttling answer pauses every sender and lowers the pace. */
+    private void pace(FileRun run, GraphVerdict v) {
+        long paused = 0;
+        if (v.throttled() && budget != null) {
+            paused = budget.throttled(v.retryAfterMillis());
+            if (paused > 0) {
+                LOG.warn("Graph throttled this app ({}): every sender pauses {} s; pace now {} writes/s", v.status(),
+                        String.format(Locale.ROOT, "%.1f", paused / 1000.0),
+                        String.format(Locale.ROOT, "%.2f", budget.rate()));
+            }
+        }
+        if (run != null) {
+            run.wrote();
+            if (v.throttled()) {
+                run.throttled(paused);
             }
         }
     }

@@ -32,7 +32,7 @@ import java.util.stream.Collectors;
 public record FileSummary(String file, String format, String target, boolean simulator, boolean dryRun, long records,
                           Map<String, Long> counts, long durationMillis, String failure, boolean outputsWritten,
                           List<String> unknown, List<String> notes, List<String> outputs, long notSent, long appended,
-                          boolean resumed, Map<String, Long> ledger, String input) {
+                          boolean resumed, Map<String, Long> ledger, Pace pace, String input) {
 
     /** The pace of the records processed (those left unsent are only read, so they do not count). */
     public double recordsPerSecond() {
@@ -46,37 +46,39 @@ public record FileSummary(String file, String format, String target, boolean sim
 
     public FileSummary withInput(String where) {
         return new FileSummary(file, format, target, simulator, dryRun, records, counts, durationMillis, failure,
-                outputsWritten, unknown, notes, outputs, notSent, appended, resumed, ledger, where);
+                outputsWritten, unknown, notes, outputs, notSent, appended, resumed, ledger, pace, where);
     }
 
     /** The input could not be moved where it belongs: a failure of the file, and it stays in the inbox. */
     public FileSummary withArchiveFailure(String problem, String where) {
         return new FileSummary(file, format, target, simulator, dryRun, records, counts, durationMillis,
                 failure == null ? problem : failure + "; " + problem, outputsWritten, unknown, notes, outputs, notSent,
-                appended, resumed, ledger, where);
+                appended, resumed, ledger, pace, where);
     }
 
     FileSummary withOutput(String path) {
         List<String> all = new ArrayList<>(outputs);
         all.add(path);
         return new FileSummary(file, format, target, simulator, dryRun, records, counts, durationMillis, failure,
-                outputsWritten, unknown, notes, List.copyOf(all), notSent, appended, resumed, ledger, input);
+                outputsWritten, unknown, notes, List.copyOf(all), notSent, appended, resumed, ledger, pace, input);
     }
 
     FileSummary withOutputFailure(String problem) {
         String incomplete = "the outputs could not all be written: " + problem;
         return new FileSummary(file, format, target, simulator, dryRun, records, counts, durationMillis,
                 failure == null ? incomplete : failure.contains(problem) ? failure : failure + "; " + incomplete, false,
-                unknown, notes, outputs, notSent, appended, resumed, ledger, input);
+                unknown, notes, outputs, notSent, appended, resumed, ledger, pace, input);
     }
 
     /** One line for the log; every piece of outside text in it is escaped, so it stays one line. */
     public String logLine() {
         String perOutcome = counts.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
                 .collect(Collectors.joining(" "));
-        return Text.escape(String.format(Locale.ROOT, "%s%s: %d records: %s | target %s | %.2fs, %.1f records/s%s%s%s%s%s",
+        return Text.escape(String.format(Locale.ROOT, "%s%s: %d records: %s | target %s | %.2fs, %.1f records/s%s%s%s%s%s%s",
                 dryRun ? "[DRY RUN] " : "", file, records, perOutcome, target, durationMillis / 1000.0,
                 recordsPerSecond(),
+                pace == null ? "" : String.format(Locale.ROOT, " | %.1f writes/s, %d throttled, paused %.1f s",
+                        pace.writesPerSecond(), pace.throttled(), pace.pausedSeconds()),
                 ledger == null || ledger.isEmpty() ? "" : " | " + ledger.entrySet().stream()
                         .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(" ")),
                 unknown.isEmpty() ? "" : " | unknown columns not sent: " + String.join(", ", unknown),

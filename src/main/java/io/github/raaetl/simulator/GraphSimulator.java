@@ -17,6 +17,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -102,6 +103,8 @@ public final class GraphSimulator implements EmbeddedGraph {
     private final Deque<Seen> seen = new ArrayDeque<>();
     private volatile long latencyMillis;
     private volatile long jitterMillis;
+    private volatile WriteQuota writeQuota;
+    private final BatchEndpoint batches;
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicInteger maxInFlight = new AtomicInteger();
     private volatile boolean patchNoContent;
@@ -110,7 +113,7 @@ public final class GraphSimulator implements EmbeddedGraph {
     /**
      * Runs the simulator on its own until killed, e.g. for a benchmark that must not share the loader's heap:
      * {@code java -cp remote-action-audit-etl.jar io.github.raaetl.simulator.GraphSimulator [--port N]
-     * [--latency-ms N] [--jitter-ms N] [--throttle-percent N] [--error-percent N] [--lost-answer-percent N] [--reset-percent N]
+     * [--latency-ms N] [--jitter-ms N] [--write-quota WRITES/SECONDSs] [--throttle-percent N] [--error-percent N] [--lost-answer-percent N] [--reset-percent N]
      * [--retry-after-seconds S]}. Prints the environment variables that point
      * the loader at it (the credentials are the simulator's own, generated per start).
      */
@@ -118,6 +121,7 @@ public final class GraphSimulator implements EmbeddedGraph {
         int port = 0;
         long latency = 0;
         long jitter = 0;
+        String quota = null;
         int throttle = 0;
         int errors = 0;
         int lost = 0;
@@ -128,6 +132,7 @@ public final class GraphSimulator implements EmbeddedGraph {
                 case "--port" -> port = Integer.parseInt(args[i + 1]);
                 case "--latency-ms" -> latency = Long.parseLong(args[i + 1]);
                 case "--jitter-ms" -> jitter = Long.parseLong(args[i + 1]);
+                case "--write-quota" -> quota = args[i + 1];
                 case "--throttle-percent" -> throttle = Integer.parseInt(args[i + 1]);
                 case "--error-percent" -> errors = Integer.parseInt(args[i + 1]);
                 case "--lost-answer-percent" -> lost = Integer.parseInt(args[i + 1]);
@@ -138,6 +143,10 @@ public final class GraphSimulator implements EmbeddedGraph {
         }
         GraphSimulator sim = new GraphSimulator(Options.defaults().withLatency(latency), EntitySchema.load(), port);
         sim.setJitterMillis(jitter);
+        if (quota != null) {
+            String[] q = quota.replaceAll("s$", "").split("/");
+            sim.setWriteQuota(Integer.parseInt(q[0].trim()), Duration.ofMillis(Math.round(Double.parseDouble(q[1]) * 1000)));
+        }
         sim.faults().random(throttle, errors, retryAfter).lostAnswers(lost).resets(resets);
         sim.server.start();
         Runtime.getRuntime().addShutdownHook(new Thread(sim::close));
@@ -153,6 +162,7 @@ public final class GraphSimulator implements EmbeddedGraph {
     private GraphSimulator(Options options, EntitySchema schema, int port) throws IOException {
         this.options = options;
         this.latencyMillis = options.latencyMillis();
+        this.batches = new BatchEndpoint(json, GRAPH_PREFIX);
         this.validator = new EntityValidator(schema, json);
         this.store = new RecordStore(schema, json, MAX_RECORDS);
         this.tokens = new TokenEndpoint(options.tenantId(), options.clientId(), options.clientSecret(),
@@ -227,6 +237,17 @@ public final class GraphSimulator implements EmbeddedGraph {
 
     public void setLatencyMillis(long millis) {
         latencyMillis = millis;
+    }
+
+    /** Enforces a write quota from now on, as Intune does (200 writes per 20 s per app); null: none. */
+    public void setWriteQuota(int writes, Duration window) {
+        writeQuota = new WriteQuota(writes, window);
+    }
+
+    /** Writes refused with 429 by the write quota. */
+    public long refusedByQuota() {
+        WriteQuota q = writeQuota;
+        return q == null ? 0 : q.refused();
     }
 
     /** A random extra latency of 0 to {@code millis} per request, on top of the latency, as a real service varies. */
@@ -316,20 +337,23 @@ public final class GraphSimulator implements EmbeddedGraph {
                 send(ex, tokens.issue(path, body, clientRequestId));
                 return;
             }
+            SimRequest request = new SimRequest(method, path, ex.getRequestURI().getRawQuery(), body,
+                    ex.getRequestHeaders().getFirst("Authorization"), ex.getRequestHeaders().getFirst("Prefer"),
+                    clientRequestId);
             Reply reply;
-            long delayed;
             int now = inFlight.incrementAndGet();
             maxInFlight.accumulateAndGet(now, Math::max);
             try {
-                delayed = delay();
-                reply = graph(ex, method, path, body, clientRequestId);
+                long delayed = delay();
+                if (method.equals("POST") && path.equals(GRAPH_PREFIX + "/$batch")) {
+                    // each request inside is validated, throttled, fault-injected and noted on its own
+                    reply = batches.answer(request, r -> answer(r, delayed));
+                } else {
+                    reply = answer(request, delayed);
+                }
             } finally {
                 inFlight.decrementAndGet();
             }
-            remember(new Seen(method, path + (ex.getRequestURI().getRawQuery() == null ? ""
-                    : "?" + ex.getRequestURI().getRawQuery()), reply.status(), clientRequestId,
-                    ex.getRequestHeaders().getFirst("Authorization"), ex.getRequestHeaders().getFirst("Prefer"), body,
-                    delayed));
             if (reply.status() == FaultPlan.DROP) {
                 ex.getResponseBody(); // no answer: closing the exchange now drops the connection
                 return;
@@ -354,8 +378,19 @@ public final class GraphSimulator implements EmbeddedGraph {
         return millis;
     }
 
-    private Reply graph(HttpExchange ex, String method, String path, String body, String clientRequestId) {
-        Reply unauthorized = tokens.refusal(ex.getRequestHeaders().getFirst("Authorization"), clientRequestId);
+    /** A Graph request answered, and noted in {@link #seen()}. */
+    private Reply answer(SimRequest r, long delayed) {
+        Reply reply = graph(r);
+        remember(new Seen(r.method(), r.pathAndQuery(), reply.status(), r.clientRequestId(), r.authorization(),
+                r.prefer(), r.body(), delayed));
+        return reply;
+    }
+
+    private Reply graph(SimRequest request) {
+        String method = request.method();
+        String body = request.body();
+        String clientRequestId = request.clientRequestId();
+        Reply unauthorized = tokens.refusal(request.authorization(), clientRequestId);
         if (unauthorized != null) {
             return unauthorized;
         }
@@ -364,9 +399,19 @@ public final class GraphSimulator implements EmbeddedGraph {
                 h.hold();
             }
         }
+        WriteQuota quota = writeQuota;
+        if (quota != null && !method.equals("GET")) {
+            Long retryAfter = quota.admit(System.nanoTime());
+            if (retryAfter != null) {
+                Reply r = Reply.error(429, "TooManyRequests", "The write quota of this app was exceeded; retry after "
+                        + retryAfter + " s.", clientRequestId);
+                r.headers().put("Retry-After", String.valueOf(retryAfter));
+                return r;
+            }
+        }
         FaultPlan.Fault fault = faults.next(method, body);
         if (fault != null && fault.afterCommit()) {
-            Reply done = route(ex, method, path, body, clientRequestId);
+            Reply done = route(request);
             if (done.status() >= 300 || fault.status() == FaultPlan.DROP) {
                 return done.status() >= 300 ? done : new Reply(FaultPlan.DROP, null, done.headers());
             }
@@ -386,14 +431,18 @@ public final class GraphSimulator implements EmbeddedGraph {
             }
             return r;
         }
-        return route(ex, method, path, body, clientRequestId);
+        return route(request);
     }
 
-    private Reply route(HttpExchange ex, String method, String path, String body, String clientRequestId) {
+    private Reply route(SimRequest r) {
+        String method = r.method();
+        String path = r.path();
+        String body = r.body();
+        String clientRequestId = r.clientRequestId();
         if (path.equals(COLLECTION)) {
             return switch (method) {
                 case "POST" -> create(body, clientRequestId);
-                case "GET" -> list(ex.getRequestURI().getRawQuery(), clientRequestId);
+                case "GET" -> list(r.rawQuery(), clientRequestId);
                 default -> Reply.error(405, "BadRequest", "Method " + method + " is not allowed on the collection",
                         clientRequestId);
             };
@@ -404,7 +453,7 @@ public final class GraphSimulator implements EmbeddedGraph {
         if (path.startsWith(COLLECTION + "/")) {
             String id = path.substring(COLLECTION.length() + 1); // getPath() has decoded it once already
             return switch (method) {
-                case "PATCH" -> update(id, body, ex.getRequestHeaders().getFirst("Prefer"), clientRequestId);
+                case "PATCH" -> update(id, body, r.prefer(), clientRequestId);
                 case "GET" -> found(store.get(id), id, clientRequestId);
                 case "DELETE" -> store.delete(id) ? Reply.of(204, null, clientRequestId) : notFound(id, clientRequestId);
                 default -> Reply.error(405, "BadRequest", "Method " + method + " is not allowed on an entity",

@@ -45,7 +45,8 @@ public final class LedgerOutageBenchmark {
                     "ETL_LEDGER_URL=" + postgres.newDatabase(), "ETL_LEDGER_USER=postgres",
                     "ETL_LEDGER_GIVE_UP_AFTER_MS=" + giveUpMillis, "GRAPH_BASE_URL=" + sim.graphBaseUrl(),
                     "GRAPH_LOGIN_URL=" + sim.loginUrl(), "AZURE_TENANT_ID=" + sim.tenantId(),
-                    "AZURE_CLIENT_ID=" + sim.clientId(), "AZURE_CLIENT_SECRET=" + sim.clientSecret()));
+                    "AZURE_CLIENT_ID=" + sim.clientId(), "AZURE_CLIENT_SECRET=" + sim.clientSecret(),
+                    "GRAPH_WRITE_QUOTA=off"));
             System.out.printf("%d records, PostgreSQL ledger; the database is stopped (immediate) once %d are stored, "
                     + "for %d s; etl.ledger.give-up-after-ms=%d%n", records, at, downSeconds, giveUpMillis);
             long t0 = System.nanoTime();

@@ -63,6 +63,7 @@ abstract class EndToEndSupport {
         p.put("graph.tenant-id", sim.options().tenantId());
         p.put("graph.client-id", sim.options().clientId());
         p.put("graph.client-secret", sim.options().clientSecret());
+        p.put("graph.write-quota", "off"); // the simulator enforces none; paced at Intune's, a test takes minutes
         p.put("graph.max-attempts", "3");
         p.put("graph.retry-base-delay-ms", "20");
         p.put("graph.timeout-ms", "5000");
@@ -112,6 +113,7 @@ abstract class EndToEndSupport {
         env.put("ETL_OUTPUT", out.toString());
         env.put("ETL_POLL_DELAY_MS", "100");
         env.put("ETL_READ_LOCK_MIN_AGE_MS", "0");
+        env.put("GRAPH_WRITE_QUOTA", "off");
         env.put("GRAPH_BASE_URL", target.graphBaseUrl());
         env.put("GRAPH_LOGIN_URL", target.loginUrl());
         env.put("AZURE_TENANT_ID", target.options().tenantId());

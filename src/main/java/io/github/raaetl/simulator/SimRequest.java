@@ -1,0 +1,15 @@
+package io.github.raaetl.simulator;
+
+/**
+ * One Graph request as the simulator handles it: on its own, or as one of the requests inside a {@code $batch}.
+ *
+ * @param path     the path, from the server's root ({@code /beta/...})
+ * @param rawQuery the query string, undecoded, or null
+ */
+record SimRequest(String method, String path, String rawQuery, String body, String authorization, String prefer,
+                  String clientRequestId) {
+
+    String pathAndQuery() {
+        return path + (rawQuery == null ? "" : "?" + rawQuery);
+    }
+}
