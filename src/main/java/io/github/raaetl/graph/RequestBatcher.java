@@ -54,6 +54,7 @@ public final class RequestBatcher {
     private final int size;
     private final Transport transport;
     private final ObjectMapper json;
+    /** Guards {@link #open}; each batch is its own monitor for its senders. */
     private final Object lock = new Object();
     private Batch open;
 
@@ -88,31 +89,43 @@ public final class RequestBatcher {
     public Answer send(Inner request, String token) throws IOException, InterruptedException {
         Slot slot = new Slot(request);
         Batch mine;
+        boolean full;
         synchronized (lock) {
             if (open == null) {
                 open = new Batch();
             }
             mine = open;
             mine.slots.add(slot);
-            if (mine.slots.size() < size) {
+            full = mine.slots.size() >= size;
+            if (full) {
+                open = null; // closed: whoever comes next starts a new one
+            }
+        }
+        if (!full) {
+            // wait for others to fill it; only this batch's senders are woken, never all of them
+            synchronized (mine) {
                 long deadline = System.nanoTime() + LINGER_NANOS;
                 long left;
                 while (!mine.sending && (left = deadline - System.nanoTime()) > 0) {
-                    TimeUnit.NANOSECONDS.timedWait(lock, left);
+                    TimeUnit.NANOSECONDS.timedWait(mine, left);
                 }
-                if (mine.sending) {
-                    // another sender filled it, or its linger ran out first: it is that one's to send
-                    while (!slot.done) {
-                        lock.wait();
-                    }
-                    return result(slot);
+            }
+            synchronized (lock) {
+                if (open == mine) {
+                    open = null;
                 }
+            }
+        }
+        synchronized (mine) {
+            if (mine.sending) {
+                // another of its senders sends it
+                while (!slot.done) {
+                    mine.wait();
+                }
+                return result(slot);
             }
             mine.sending = true;
-            if (open == mine) {
-                open = null;
-            }
-            lock.notifyAll();
+            mine.notifyAll();
         }
         deliver(mine, token);
         return result(slot);
@@ -146,7 +159,7 @@ public final class RequestBatcher {
         } catch (Exception e) {
             failure = e;
         }
-        synchronized (lock) {
+        synchronized (batch) {
             for (int i = 0; i < batch.slots.size(); i++) {
                 Slot s = batch.slots.get(i);
                 if (failure != null) {
@@ -160,7 +173,7 @@ public final class RequestBatcher {
                 }
                 s.done = true;
             }
-            lock.notifyAll();
+            batch.notifyAll();
         }
     }
 
