@@ -88,6 +88,28 @@ class BatchEndpointTest {
     }
 
     @Test
+    void anEnvelopeAsMicrosoftsJavaSdkWritesItIsAccepted() throws Exception {
+        // msgraph-sdk-java-core's BatchRequestContent: UUID ids, the url with the version cut off and its query kept
+        // encoded, the body's own Content-Type (with its charset) among the headers, dependsOn when steps are chained
+        String first = "0f8fad5b-d9cb-469f-a165-70867728950e";
+        String second = "7c9e6679-7425-40de-944b-e07fc1f90ae7";
+        String body = "{\"requests\":["
+                + "{\"id\":\"" + first + "\",\"url\":\"" + COLLECTION + "\",\"method\":\"POST\","
+                + "\"body\":{\"@odata.type\":\"#microsoft.graph.remoteActionAudit\",\"deviceDisplayName\":\"PC-9\","
+                + "\"action\":\"remoteLock\"},\"headers\":{\"Content-Type\":\"application/json; charset=utf-8\"}},"
+                + "{\"id\":\"" + second + "\",\"url\":\"" + COLLECTION + "?%24top=1\",\"method\":\"GET\","
+                + "\"dependsOn\":[\"" + first + "\"]}]}";
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(sim.graphBaseUrl() + "/$batch"))
+                .header("Content-Type", "application/json").header("Authorization", "Bearer " + token)
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        Map<String, JsonNode> answers = responses(r);
+        assertThat(answers.get(first).get("status").asInt()).isEqualTo(201);
+        assertThat(answers.get(second).get("status").asInt()).isEqualTo(200);
+        assertThat(answers.get(second).at("/body/value").size()).isEqualTo(1);
+        assertThat(sim.records()).hasSize(1);
+    }
+
+    @Test
     void aBatchGraphWouldRefuseIsRefusedWhole() throws Exception {
         ObjectNode tooMany = json.createObjectNode();
         ArrayNode many = tooMany.putArray("requests");
