@@ -291,11 +291,11 @@ public final class EtlConfiguration implements CamelConfiguration {
     private static TokenProvider clientCredentials(EtlSettings s, GraphTarget target, Clock clock) {
         String scope = target.origin() + "/.default";
         Duration timeout = Duration.ofMillis(s.timeoutMillis());
-        if (s.loginUrl().regionMatches(true, 0, "https://", 0, 8)) {
-            return new MsalTokenProvider(s.loginUrl(), s.tenantId(), s.clientId(), s.clientSecret(), scope, timeout,
+        if (s.effectiveLoginUrl().regionMatches(true, 0, "https://", 0, 8)) {
+            return new MsalTokenProvider(s.effectiveLoginUrl(), s.tenantId(), s.clientId(), s.clientSecret(), scope, timeout,
                     null, clock);
         }
-        return new ClientCredentialsTokenProvider(s.loginUrl(), s.tenantId(), s.clientId(), s.clientSecret(), scope,
+        return new ClientCredentialsTokenProvider(s.effectiveLoginUrl(), s.tenantId(), s.clientId(), s.clientSecret(), scope,
                 timeout, clock);
     }
 

@@ -1,5 +1,6 @@
 package io.github.raaetl;
 
+import io.github.raaetl.graph.GraphCloud;
 import io.github.raaetl.graph.GraphLookup;
 import io.github.raaetl.graph.WriteBudget;
 import io.github.raaetl.ledger.RecordLedger;
@@ -27,7 +28,7 @@ public record EtlSettings(
         long readLockMinAgeMillis, long readLockCheckIntervalMillis, long readLockTimeoutMillis, String doneFile,
         long maxRecordBytes, Character csvDelimiter, Map<String, String> columnAliases, Map<String, Map<String, String>> valueAliases,
         ZoneId timeZone, List<String> dateTimeFormats,
-        String baseUrl, String loginUrl, String tenantId, String clientId, String clientSecret, String token,
+        String baseUrl, String loginUrl, GraphCloud cloud, String tenantId, String clientId, String clientSecret, String token,
         int maxAttempts, long retryBaseDelayMillis, long retryMaxDelayMillis, long timeoutMillis, long giveUpAfterMillis,
         int concurrency, WriteBudget.Quota writeQuota, int batchSize,
         boolean ledgerEnabled, String ledgerUrl, String ledgerUser, String ledgerPassword, boolean ledgerSkipDone,
@@ -46,8 +47,6 @@ public record EtlSettings(
     public int sendersInFlight() {
         return concurrency * batchSize;
     }
-
-    public static final String DEFAULT_BASE_URL = "https://graph.microsoft.com/beta";
 
     /** Thrown for a setting that cannot work; the message names the property. */
     public static class InvalidSettingException extends IllegalArgumentException {
@@ -80,6 +79,7 @@ public record EtlSettings(
                 list(r.text("etl.date-time-formats")),
                 r.text("graph.base-url"),
                 r.text("graph.login-url"),
+                cloud(r.text("graph.cloud")),
                 r.text("graph.tenant-id"),
                 r.text("graph.client-id"),
                 r.text("graph.client-secret"),
@@ -167,6 +167,19 @@ public record EtlSettings(
         }
     }
 
+    /** Entra's login URL: graph.login-url when given, else the cloud's. */
+    public String effectiveLoginUrl() {
+        return loginUrl.isBlank() ? cloud.loginUrl() : loginUrl;
+    }
+
+    private static GraphCloud cloud(String text) {
+        try {
+            return GraphCloud.of(text);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidSettingException("graph.cloud: " + e.getMessage());
+        }
+    }
+
     private static WriteBudget.Quota quota(String text) {
         try {
             return WriteBudget.Quota.parse(text);
@@ -201,7 +214,7 @@ public record EtlSettings(
     }
 
     public String effectiveBaseUrl() {
-        return baseUrl.isBlank() ? DEFAULT_BASE_URL : baseUrl;
+        return baseUrl.isBlank() ? cloud.baseUrl() : baseUrl;
     }
 
     private static Character delimiter(String text) {
