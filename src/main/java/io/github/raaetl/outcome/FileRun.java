@@ -37,6 +37,9 @@ import java.util.function.BooleanSupplier;
  */
 public final class FileRun {
 
+    /** How long reading waits for room before it reads one more record anyway (see awaitRoom). */
+    private static final Duration ROOM_PATIENCE = Duration.ofSeconds(5);
+
     /** How many times a file that keeps growing after it was read is read on before it is called unstable. */
     private static final int MAX_GROWTH_ROUNDS = 10;
 
@@ -125,6 +128,11 @@ public final class FileRun {
      * rows behind it pile up in memory without bound.
      */
     public Iterator<InputRecord> records(BooleanSupplier stopRequested, int maxAhead) {
+        return records(stopRequested, maxAhead, ROOM_PATIENCE);
+    }
+
+    /** As {@link #records(BooleanSupplier, int)}, with how long a read waits for room before it reads anyway. */
+    Iterator<InputRecord> records(BooleanSupplier stopRequested, int maxAhead, Duration patience) {
         Iterator<InputRecord> records = records(stopRequested);
         return new Iterator<>() {
             @Override
@@ -134,7 +142,7 @@ public final class FileRun {
 
             @Override
             public InputRecord next() {
-                awaitRoom(maxAhead);
+                awaitRoom(maxAhead, patience);
                 return records.next();
             }
         };
@@ -157,8 +165,15 @@ public final class FileRun {
         }
     }
 
-    private synchronized void awaitRoom(int maxAhead) {
-        while (cursor.read() - nextToWrite >= maxAhead) {
+    /**
+     * Waits for room, but never for ever: rows may wait on something that only reading on can bring to an end (a
+     * ledger gone away gives up only when the next claim is tried), so after {@code patience} one more record
+     * is read. Memory then grows by one record per wait, not without bound.
+     */
+    private synchronized void awaitRoom(int maxAhead, Duration patience) {
+        long deadline = System.nanoTime() + patience.toNanos();
+        while (cursor.read() - nextToWrite >= maxAhead && abandoned == null && outputs.failure() == null
+                && System.nanoTime() < deadline) {
             try {
                 wait(100); // complete() notifies as rows are written; the timeout only re-checks
             } catch (InterruptedException e) {

@@ -10,12 +10,19 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 class FileRunTest {
 
@@ -51,6 +58,30 @@ class FileRunTest {
         assertThat(lines).hasSize(5);
         assertThat(lines.subList(1, 5)).extracting(l -> l.substring(0, 1)).containsExactly("1", "2", "3", "4");
         assertThat(Files.readAllLines(dir.resolve("out/retries/in.retry.csv"))).containsExactly("action", "d");
+    }
+
+    @Test
+    void readingWaitsWhileTooManyRowsWaitBehindARecordHeldUp() throws Exception {
+        FileRun run = run("action\na\nb\nc\nd\n");
+        Iterator<InputRecord> records = run.records(() -> false, 2, Duration.ofMinutes(5));
+        InputRecord first = records.next();
+        InputRecord second = records.next();
+        run.complete(second, result(second, Outcome.CREATED), null); // its row waits behind the first's
+        ExecutorService reader = Executors.newSingleThreadExecutor();
+        try {
+            AtomicReference<Thread> thread = new AtomicReference<>();
+            Future<InputRecord> third = reader.submit(() -> {
+                thread.set(Thread.currentThread());
+                return records.next();
+            });
+            await().atMost(Duration.ofSeconds(30)).until(() -> thread.get() != null
+                    && thread.get().getState() == Thread.State.TIMED_WAITING);
+            assertThat(third).as("two records read, neither row written: no room").isNotDone();
+            run.complete(first, result(first, Outcome.CREATED), null);
+            assertThat(third.get(10, TimeUnit.SECONDS).number()).isEqualTo(3);
+        } finally {
+            reader.shutdownNow();
+        }
     }
 
     @Test
