@@ -24,6 +24,18 @@ start_simulator() {
   set -a; . "$work/sim.env"; set +a
 }
 
+# fresh_simulator [ARGS...]: stops the simulator started before, if any, and starts a new one with an empty store (a
+# store already holding an earlier run's records slows the next run down)
+fresh_simulator() {
+  [ -n "$sim_pid" ] && kill "$sim_pid" 2>/dev/null && wait "$sim_pid" 2>/dev/null || true
+  start_simulator "$@"
+}
+
+# loader_rate: the records/s of the last loader run, from its own summary line
+loader_rate() {
+  grep -oE '[0-9.]+ records/s' "$work/log" | head -1 | cut -d' ' -f1
+}
+
 # run_loader HEAP [JVM-OPTION...]: the jar with --once on $work/inbox, output in ${out:-$work/out}; sets code, secs
 # (wall time) and rss_mb (peak RSS). Options such as -Detl.ledger.enabled=false go before -jar.
 run_loader() {

@@ -14,10 +14,9 @@ which=${1:-both}
 run_mix() {
   local label=$1 records=$2
   shift 2
-  [ -n "$sim_pid" ] && kill "$sim_pid" 2>/dev/null && wait "$sim_pid" 2>/dev/null || true
   rm -rf "$work/inbox" "$work/out"
   mkdir -p "$work/inbox"
-  start_simulator "$@"
+  fresh_simulator "$@"
   make_csv "$records" "$work/inbox/bench.csv"
   echo "$label: $records records; simulator $*"
   out=$work/out run_loader 256m

@@ -11,11 +11,7 @@ records=${1:-100000}
 heap=${2:-64m}
 rounds=${3:-2}
 . "$(dirname "$0")/common.sh"
-# a fresh simulator for each run: a store already holding the earlier runs' records would slow the later runs down
-fresh_simulator() {
-  [ -n "$sim_pid" ] && kill "$sim_pid" 2>/dev/null && wait "$sim_pid" 2>/dev/null || true
-  start_simulator
-}
+# a fresh simulator for each run (common.sh's fresh_simulator)
 
 make_csv "$records" "$work/inbox/bench.csv"
 echo "input: $records records, $(du -h "$work/inbox/bench.csv" | cut -f1)"

@@ -11,11 +11,10 @@ latency=${2:-200}
 run_at() {
   local label=$1
   shift
-  [ -n "$sim_pid" ] && kill "$sim_pid" 2>/dev/null && wait "$sim_pid" 2>/dev/null || true
   rm -rf "$work/out"
-  start_simulator --latency-ms "$latency"
+  fresh_simulator --latency-ms "$latency"
   out=$work/out run_loader 256m "$@"
-  rate=$(grep -oE '[0-9.]+ records/s' "$work/log" | head -1 | cut -d' ' -f1)
+  rate=$(loader_rate)
   printf '%-34s %8.1f records/s   (wall time %.1f s, exit code %d)\n' "$label" "$rate" "$secs" "$code"
   exactly_once_report "$records" | grep -E '^(lost|duplicated)' | sed 's/^/  /'
 }

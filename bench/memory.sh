@@ -25,13 +25,12 @@ make_json() {
 
 run_file() {
   local label=$1 file=$2
-  [ -n "$sim_pid" ] && kill "$sim_pid" 2>/dev/null && wait "$sim_pid" 2>/dev/null || true
   rm -rf "$work/inbox" "$work/out"
   mkdir -p "$work/inbox"
   mv "$file" "$work/inbox/"
-  start_simulator
+  fresh_simulator
   out=$work/out run_loader "$heap" -Dgraph.batch-size=20
-  rate=$(grep -oE '[0-9.]+ records/s' "$work/log" | head -1 | cut -d' ' -f1)
+  rate=$(loader_rate)
   printf '%-22s peak RSS %4d MB  %9.1f records/s  (wall time %.1f s, exit code %d)\n' "$label" "$rss_mb" "$rate" "$secs" \
     "$code"
   grep -E "records: created" "$work/log" | sed 's/^.*\] /  /; s/| target [^|]*|//; s/| input: .*//'

@@ -13,11 +13,10 @@ heap=${2:-256m}
 run_at() {
   local label=$1
   shift
-  [ -n "$sim_pid" ] && kill "$sim_pid" 2>/dev/null && wait "$sim_pid" 2>/dev/null || true
   rm -rf "$work/out"
-  start_simulator
+  fresh_simulator
   out=$work/out run_loader "$heap" "$@"
-  rate=$(grep -oE '[0-9.]+ records/s' "$work/log" | head -1 | cut -d' ' -f1)
+  rate=$(loader_rate)
   printf '%-44s %9.1f records/s  (wall time %.1f s, peak RSS %d MB, exit code %d)\n' "$label" "$rate" "$secs" \
     "$rss_mb" "$code"
   grep -E "records: created" "$work/log" | sed 's/^.*\] /  /; s/| target [^|]*|//; s/| input: .*//'

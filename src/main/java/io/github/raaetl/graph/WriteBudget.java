@@ -133,10 +133,8 @@ public final class WriteBudget {
     /** Additive increase: every second since the last change without a 429 gives back 2 % of the quota. */
     private void climb(long now) {
         long calm = now - lastChange;
-        if (calm >= SECOND && rate < maxRate) {
+        if (calm >= SECOND) {
             rate = Math.min(maxRate, rate + quota.perSecond() * INCREASE_PER_SECOND * (calm / (double) SECOND));
-            lastChange = now;
-        } else if (calm >= SECOND) {
             lastChange = now;
         }
     }

@@ -48,7 +48,7 @@ public final class LedgerGuard {
     public record RecalledRejection(String fingerprint, LedgerEntry entry) implements Admission {
     }
 
-    /** Not sent now: a live loader (this one for another record, or another instance) is sending the same record. */
+    /** Not sent now: another live loader is sending the same record (an equal one of this loader's is waited for). */
     public record Busy(String fingerprint, LedgerEntry entry, String holder) implements Admission {
     }
 

@@ -118,7 +118,7 @@ public final class FileRun {
      * would be sent again whole.
      */
     public Iterator<InputRecord> records(BooleanSupplier stopRequested) {
-        return cursor.records(() -> outputFailed() || abandoned() || stopRequested.getAsBoolean());
+        return cursor.records(() -> halted() != null || stopRequested.getAsBoolean());
     }
 
     /**

@@ -8,6 +8,7 @@ import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
 import io.github.raaetl.graph.EmbeddedGraph;
+import io.github.raaetl.graph.WriteBudget;
 import io.github.raaetl.mapping.EntitySchema;
 
 import javax.net.ssl.SSLContext;
@@ -143,9 +144,9 @@ public final class GraphSimulator implements EmbeddedGraph {
         }
         GraphSimulator sim = new GraphSimulator(Options.defaults().withLatency(latency), EntitySchema.load(), port);
         sim.setJitterMillis(jitter);
-        if (quota != null) {
-            String[] q = quota.replaceAll("s$", "").split("/");
-            sim.setWriteQuota(Integer.parseInt(q[0].trim()), Duration.ofMillis(Math.round(Double.parseDouble(q[1]) * 1000)));
+        WriteBudget.Quota q = WriteBudget.Quota.parse(quota); // the loader's own form: 200/20s
+        if (q != null) {
+            sim.setWriteQuota(q.writes(), q.window());
         }
         sim.faults().random(throttle, errors, retryAfter).lostAnswers(lost).resets(resets);
         sim.server.start();

@@ -7,10 +7,13 @@ import io.github.raaetl.testing.PostgresServer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+
+import static org.awaitility.Awaitility.await;
 
 /**
  * The ledger's database going away mid-file, as an operator would try it: one loader (a JVM of its own) on a
@@ -51,11 +54,11 @@ public final class LedgerOutageBenchmark {
                     + "for %d s; etl.ledger.give-up-after-ms=%d%n", records, at, downSeconds, giveUpMillis);
             long t0 = System.nanoTime();
             Process first = start(env, work.resolve("first.log"));
-            while (sim.records().size() < at && first.isAlive()) {
-                Thread.sleep(10);
-            }
+            await().atMost(Duration.ofMinutes(10)).pollInterval(Duration.ofMillis(10))
+                    .until(() -> sim.records().size() >= at || !first.isAlive());
             postgres.stopImmediately();
             System.out.printf("database stopped with %d stored%n", sim.records().size());
+            // the outage itself lasts DOWN seconds: a scenario's length, not a wait for something to happen
             Thread.sleep(downSeconds * 1000L);
             postgres.resume();
             System.out.printf("database started again with %d stored%n", sim.records().size());
