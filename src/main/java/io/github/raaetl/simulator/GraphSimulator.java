@@ -8,7 +8,6 @@ import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
 import io.github.raaetl.graph.EmbeddedGraph;
-import io.github.raaetl.graph.WriteBudget;
 import io.github.raaetl.mapping.EntitySchema;
 
 import javax.net.ssl.SSLContext;
@@ -25,7 +24,6 @@ import java.util.Deque;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
@@ -111,53 +109,9 @@ public final class GraphSimulator implements EmbeddedGraph {
     private volatile boolean patchNoContent;
     private volatile boolean refuseFilter;
 
-    /**
-     * Runs the simulator on its own until killed, e.g. for a benchmark that must not share the loader's heap:
-     * {@code java -cp remote-action-audit-etl.jar io.github.raaetl.simulator.GraphSimulator [--port N]
-     * [--latency-ms N] [--jitter-ms N] [--write-quota WRITES/SECONDSs] [--throttle-percent N] [--error-percent N] [--lost-answer-percent N] [--reset-percent N]
-     * [--retry-after-seconds S]}. Prints the environment variables that point
-     * the loader at it (the credentials are the simulator's own, generated per start).
-     */
+    /** Runs the simulator on its own until killed: see {@link SimulatorCommand} for the options. */
     public static void main(String[] args) throws Exception {
-        int port = 0;
-        long latency = 0;
-        long jitter = 0;
-        String quota = null;
-        int throttle = 0;
-        int errors = 0;
-        int lost = 0;
-        int resets = 0;
-        String retryAfter = "1";
-        for (int i = 0; i + 1 < args.length; i += 2) {
-            switch (args[i]) {
-                case "--port" -> port = Integer.parseInt(args[i + 1]);
-                case "--latency-ms" -> latency = Long.parseLong(args[i + 1]);
-                case "--jitter-ms" -> jitter = Long.parseLong(args[i + 1]);
-                case "--write-quota" -> quota = args[i + 1];
-                case "--throttle-percent" -> throttle = Integer.parseInt(args[i + 1]);
-                case "--error-percent" -> errors = Integer.parseInt(args[i + 1]);
-                case "--lost-answer-percent" -> lost = Integer.parseInt(args[i + 1]);
-                case "--reset-percent" -> resets = Integer.parseInt(args[i + 1]);
-                case "--retry-after-seconds" -> retryAfter = args[i + 1];
-                default -> throw new IllegalArgumentException("unknown option " + args[i]);
-            }
-        }
-        GraphSimulator sim = new GraphSimulator(Options.defaults().withLatency(latency), EntitySchema.load(), port);
-        sim.setJitterMillis(jitter);
-        WriteBudget.Quota q = WriteBudget.Quota.parse(quota); // the loader's own form: 200/20s
-        if (q != null) {
-            sim.setWriteQuota(q.writes(), q.window());
-        }
-        sim.faults().random(throttle, errors, retryAfter).lostAnswers(lost).resets(resets);
-        sim.server.start();
-        Runtime.getRuntime().addShutdownHook(new Thread(sim::close));
-        System.out.println("GRAPH_BASE_URL=" + sim.graphBaseUrl());
-        System.out.println("GRAPH_LOGIN_URL=" + sim.loginUrl());
-        System.out.println("GRAPH_TENANT_ID=" + sim.tenantId());
-        System.out.println("GRAPH_CLIENT_ID=" + sim.clientId());
-        System.out.println("GRAPH_CLIENT_SECRET=" + sim.clientSecret());
-        System.out.flush();
-        new CountDownLatch(1).await();
+        SimulatorCommand.main(args);
     }
 
     private GraphSimulator(Options options, EntitySchema schema, int port) throws IOException {
@@ -186,7 +140,12 @@ public final class GraphSimulator implements EmbeddedGraph {
     }
 
     public static GraphSimulator start(Options options) throws IOException {
-        GraphSimulator simulator = new GraphSimulator(options, EntitySchema.load(), 0);
+        return start(options, 0);
+    }
+
+    /** @param port 0 for any free one */
+    static GraphSimulator start(Options options, int port) throws IOException {
+        GraphSimulator simulator = new GraphSimulator(options, EntitySchema.load(), port);
         simulator.server.start();
         return simulator;
     }

@@ -1,0 +1,59 @@
+package io.github.raaetl.simulator;
+
+import io.github.raaetl.graph.WriteBudget;
+
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * The simulator on its own until killed, e.g. for a benchmark that must not share the loader's heap:
+ * {@code java -cp remote-action-audit-etl.jar io.github.raaetl.simulator.GraphSimulator [--port N] [--latency-ms N]
+ * [--jitter-ms N] [--write-quota WRITES/WINDOW] [--throttle-percent N] [--error-percent N] [--lost-answer-percent N]
+ * [--reset-percent N] [--retry-after-seconds S]}. Prints the environment variables that point the loader at it (the
+ * credentials are the simulator's own, generated per start).
+ */
+final class SimulatorCommand {
+
+    private SimulatorCommand() {
+    }
+
+    static void main(String[] args) throws Exception {
+        int port = 0;
+        long latency = 0;
+        long jitter = 0;
+        String quota = null;
+        int throttle = 0;
+        int errors = 0;
+        int lost = 0;
+        int resets = 0;
+        String retryAfter = "1";
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            switch (args[i]) {
+                case "--port" -> port = Integer.parseInt(args[i + 1]);
+                case "--latency-ms" -> latency = Long.parseLong(args[i + 1]);
+                case "--jitter-ms" -> jitter = Long.parseLong(args[i + 1]);
+                case "--write-quota" -> quota = args[i + 1];
+                case "--throttle-percent" -> throttle = Integer.parseInt(args[i + 1]);
+                case "--error-percent" -> errors = Integer.parseInt(args[i + 1]);
+                case "--lost-answer-percent" -> lost = Integer.parseInt(args[i + 1]);
+                case "--reset-percent" -> resets = Integer.parseInt(args[i + 1]);
+                case "--retry-after-seconds" -> retryAfter = args[i + 1];
+                default -> throw new IllegalArgumentException("unknown option " + args[i]);
+            }
+        }
+        GraphSimulator sim = GraphSimulator.start(GraphSimulator.Options.defaults().withLatency(latency), port);
+        sim.setJitterMillis(jitter);
+        WriteBudget.Quota q = WriteBudget.Quota.parse(quota); // the loader's own form: 200/20s
+        if (q != null) {
+            sim.setWriteQuota(q.writes(), q.window());
+        }
+        sim.faults().random(throttle, errors, retryAfter).lostAnswers(lost).resets(resets);
+        Runtime.getRuntime().addShutdownHook(new Thread(sim::close));
+        System.out.println("GRAPH_BASE_URL=" + sim.graphBaseUrl());
+        System.out.println("GRAPH_LOGIN_URL=" + sim.loginUrl());
+        System.out.println("GRAPH_TENANT_ID=" + sim.tenantId());
+        System.out.println("GRAPH_CLIENT_ID=" + sim.clientId());
+        System.out.println("GRAPH_CLIENT_SECRET=" + sim.clientSecret());
+        System.out.flush();
+        new CountDownLatch(1).await();
+    }
+}
