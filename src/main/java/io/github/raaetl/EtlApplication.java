@@ -30,6 +30,8 @@ public final class EtlApplication {
               --out DIR       output root (etl.output, default: out)
               --help          this text
             With no graph.base-url and no credential configured, records go to the embedded Graph simulator.
+            Without --once the inbox is watched until stopped, or read at each firing of etl.schedule (ETL_SCHEDULE,
+            a Quartz cron expression such as '0 0 2 * * ?').
             """;
 
     private EtlApplication() {

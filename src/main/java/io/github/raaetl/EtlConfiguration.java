@@ -12,6 +12,7 @@ import io.github.raaetl.camel.ReadAhead;
 import io.github.raaetl.camel.RecordSteps;
 import io.github.raaetl.camel.RetrySteps;
 import io.github.raaetl.camel.RunControl;
+import io.github.raaetl.camel.ScheduledImports;
 import io.github.raaetl.graph.ClientCredentialsTokenProvider;
 import io.github.raaetl.graph.EmbeddedGraph;
 import io.github.raaetl.graph.GraphGate;
@@ -36,6 +37,7 @@ import io.github.raaetl.mapping.DateTimes;
 import io.github.raaetl.mapping.EntitySchema;
 import io.github.raaetl.mapping.EnumValues;
 import io.github.raaetl.mapping.RecordMapper;
+import io.github.raaetl.operations.CronSchedule;
 import io.github.raaetl.outcome.ArchivedInputs;
 import io.github.raaetl.outcome.InputArchive;
 import io.github.raaetl.outcome.OutputDirs;
@@ -46,6 +48,7 @@ import io.github.raaetl.support.Secrets;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.IdempotentRepository;
+import org.apache.camel.spi.PropertiesComponent;
 import org.apache.camel.spi.Registry;
 import org.apache.camel.support.PluginHelper;
 import org.apache.camel.support.processor.idempotent.MemoryIdempotentRepository;
@@ -57,6 +60,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -189,9 +193,36 @@ public final class EtlConfiguration implements CamelConfiguration {
         registry.bind("retrySteps", new RetrySteps(new RetryPolicy(s.maxAttempts(), s.retryBaseDelayMillis(),
                 s.retryMaxDelayMillis()), gate, s.retryMaxDelayMillis(), Duration.ofMillis(s.giveUpAfterMillis()),
                 clock));
-        registry.bind("runControl", new RunControl(s.once(), stop, archived));
+        registry.bind("runControl", new RunControl(s.once(), stop, schedule(context, s, clock), archived));
         LOG.info("Inbox {} -> outputs under {}{}{}", s.inbox().toAbsolutePath(), s.output().toAbsolutePath(),
                 s.once() ? " (--once)" : " (watching)", s.dryRun() ? " (--dry-run: nothing is sent)" : "");
+    }
+
+    /**
+     * etl.schedule: the schedule route starts the inbox route at each firing, and the inbox route does not start on its
+     * own; its empty polls end each import as they end a --once run. @return the scheduled imports, or null when the
+     * inbox is watched all the time or read once
+     */
+    private ScheduledImports schedule(CamelContext context, EtlSettings s, Clock clock) {
+        Optional<CronSchedule> cron = OperationsSettings.from(context.getPropertiesComponent()).schedule();
+        if (cron.isPresent() && s.once()) {
+            LOG.info("etl.schedule {} is not used: --once reads the inbox now, once", cron.get());
+        }
+        ScheduledImports imports = cron.isEmpty() || s.once() ? null
+                : new ScheduledImports(cron.get(), context, "inbox", stats, clock);
+        PropertiesComponent pc = context.getPropertiesComponent();
+        pc.addOverrideProperty("etl.derived.scheduled", String.valueOf(imports != null));
+        pc.addOverrideProperty("etl.derived.inbox-auto-startup", String.valueOf(imports == null));
+        pc.addOverrideProperty("etl.derived.inbox-until-empty", String.valueOf(imports != null || s.once()));
+        cron.ifPresent(c -> {
+            pc.addOverrideProperty("etl.derived.schedule-cron", c.expression());
+            pc.addOverrideProperty("etl.schedule-zone", c.zone().getId());
+        });
+        if (imports != null) {
+            context.getRegistry().bind("scheduledImports", imports);
+            imports.announce();
+        }
+        return imports;
     }
 
     /**

@@ -24,7 +24,7 @@ class ArchitectureTest {
 
     private static final String APP = "io.github.raaetl";
     private static final List<String> ROOMS = List.of("support", "input", "mapping", "graph", "ledger", "outcome",
-            "camel", "simulator");
+            "operations", "camel", "simulator");
     private static final JavaClasses CLASSES = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS).importPackages(APP);
 
@@ -36,7 +36,8 @@ class ArchitectureTest {
             "graph     | mapping support",
             "ledger    | mapping support",
             "outcome   | input support",
-            "camel     | input mapping graph ledger outcome support",
+            "operations | outcome support",
+            "camel     | input mapping graph ledger outcome operations support",
             "simulator | graph mapping support"})
     void eachRoomUsesOnlyTheRoomsTheDataPathHandsIt(String room, String allowed) {
         Set<String> may = allowed == null ? Set.of() : Set.of(allowed.trim().split("\\s+"));

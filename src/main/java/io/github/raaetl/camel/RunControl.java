@@ -9,9 +9,9 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * --once: when a poll finds the inbox empty (every file done, retries included), ask Camel Main to stop; but first look
- * at the inputs archived lately once more: one that grew meanwhile has its appended part put back in the inbox, and the
- * run goes on with it.
+ * --once, and each scheduled import: when a poll finds the inbox empty (every file done, retries included), the run
+ * (or the firing) is done; but first the inputs archived lately are looked at once more: one that grew meanwhile has
+ * its appended part put back in the inbox, and the run goes on with it. Watching, an empty inbox is only waited on.
  */
 public final class RunControl {
 
@@ -19,12 +19,18 @@ public final class RunControl {
 
     private final boolean once;
     private final Runnable stop;
+    private final ScheduledImports scheduled;
     private final ArchivedInputs archived;
     private final AtomicBoolean stopping = new AtomicBoolean();
 
-    public RunControl(boolean once, Runnable stop, ArchivedInputs archived) {
+    /**
+     * @param stop      asks the application to stop (--once)
+     * @param scheduled the scheduled imports, told when one is done; null when not scheduled
+     */
+    public RunControl(boolean once, Runnable stop, ScheduledImports scheduled, ArchivedInputs archived) {
         this.once = once;
         this.stop = stop;
+        this.scheduled = scheduled;
         this.archived = archived;
     }
 
@@ -37,15 +43,24 @@ public final class RunControl {
     }
 
     public void inboxIdle() {
-        if (!once || stopping.get()) {
+        if (!once && scheduled == null || stopping.get()) {
             return;
         }
         if (reportGrowth(archived.grownSinceArchived())) {
             return; // its appended part is in the inbox now: the next poll takes it
         }
-        if (stopping.compareAndSet(false, true)) {
+        if (!once) {
+            scheduled.inboxDone();
+        } else if (stopping.compareAndSet(false, true)) {
             LOG.info("inbox is empty: run complete");
             stop.run();
+        }
+    }
+
+    /** etl.schedule fired (the schedule route, which starts only with a schedule). */
+    public void scheduleFired() throws Exception {
+        if (scheduled != null) {
+            scheduled.fire();
         }
     }
 

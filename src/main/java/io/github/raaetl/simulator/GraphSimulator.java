@@ -76,7 +76,6 @@ public final class GraphSimulator implements EmbeddedGraph {
         }
     }
 
-    /** One request as the simulator saw it, for tests to inspect. */
     /** One request as the simulator saw it; {@code delayedMillis}: the latency it applied before answering. */
     public record Seen(String method, String path, int status, String clientRequestId, String authorization,
                        String prefer, String body, long delayedMillis) {
