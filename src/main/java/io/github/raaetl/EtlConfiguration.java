@@ -11,6 +11,7 @@ import io.github.raaetl.camel.LedgerSteps;
 import io.github.raaetl.camel.ReadAhead;
 import io.github.raaetl.camel.RecordSteps;
 import io.github.raaetl.camel.RetrySteps;
+import io.github.raaetl.camel.ProgressReporter;
 import io.github.raaetl.camel.RunControl;
 import io.github.raaetl.camel.ScheduledImports;
 import io.github.raaetl.graph.ClientCredentialsTokenProvider;
@@ -193,7 +194,9 @@ public final class EtlConfiguration implements CamelConfiguration {
         registry.bind("retrySteps", new RetrySteps(new RetryPolicy(s.maxAttempts(), s.retryBaseDelayMillis(),
                 s.retryMaxDelayMillis()), gate, s.retryMaxDelayMillis(), Duration.ofMillis(s.giveUpAfterMillis()),
                 clock));
-        registry.bind("runControl", new RunControl(s.once(), stop, schedule(context, s, clock), archived));
+        OperationsSettings ops = OperationsSettings.from(context.getPropertiesComponent());
+        registry.bind("runControl", new RunControl(s.once(), stop, schedule(context, s, ops, clock), archived));
+        reportProgress(context, ops);
         LOG.info("Inbox {} -> outputs under {}{}{}", s.inbox().toAbsolutePath(), s.output().toAbsolutePath(),
                 s.once() ? " (--once)" : " (watching)", s.dryRun() ? " (--dry-run: nothing is sent)" : "");
     }
@@ -203,8 +206,8 @@ public final class EtlConfiguration implements CamelConfiguration {
      * own; its empty polls end each import as they end a --once run. @return the scheduled imports, or null when the
      * inbox is watched all the time or read once
      */
-    private ScheduledImports schedule(CamelContext context, EtlSettings s, Clock clock) {
-        Optional<CronSchedule> cron = OperationsSettings.from(context.getPropertiesComponent()).schedule();
+    private ScheduledImports schedule(CamelContext context, EtlSettings s, OperationsSettings ops, Clock clock) {
+        Optional<CronSchedule> cron = ops.schedule();
         if (cron.isPresent() && s.once()) {
             LOG.info("etl.schedule {} is not used: --once reads the inbox now, once", cron.get());
         }
@@ -223,6 +226,17 @@ public final class EtlConfiguration implements CamelConfiguration {
             imports.announce();
         }
         return imports;
+    }
+
+    /** Progress lines while a file is in work, or a live bar on an interactive terminal (never in a log or a pipe). */
+    private void reportProgress(CamelContext context, OperationsSettings ops) throws Exception {
+        boolean bar = ops.progressBar() && System.console() != null;
+        if (ops.progressInterval().isZero() && !bar) {
+            return;
+        }
+        ProgressReporter reporter = new ProgressReporter(context, stats, ops.progressInterval(), bar);
+        context.getRegistry().bind("progressReporter", reporter);
+        context.addService(reporter, true, true);
     }
 
     /**

@@ -5,6 +5,7 @@ import io.github.raaetl.operations.CronSchedule;
 import org.apache.camel.spi.PropertiesComponent;
 
 import java.time.DateTimeException;
+import java.time.Duration;
 import java.time.ZoneId;
 import java.util.Optional;
 
@@ -12,19 +13,29 @@ import java.util.Optional;
  * The settings of running unattended (schedule, progress, health and metrics), read and checked at start-up like
  * {@link EtlSettings}; their defaults live in application.properties.
  *
- * @param schedule when the inbox is read (etl.schedule); empty: watched all the time, or read once with --once
+ * @param schedule         when the inbox is read (etl.schedule); empty: watched all the time, or read once with --once
+ * @param progressInterval how often a progress line is logged per file in work; zero: never
+ * @param progressBar      a live bar instead of lines when the process has an interactive console
  */
-public record OperationsSettings(Optional<CronSchedule> schedule) {
+public record OperationsSettings(Optional<CronSchedule> schedule, Duration progressInterval, boolean progressBar) {
 
     public static OperationsSettings from(PropertiesComponent pc) {
         SettingsReader r = new SettingsReader(pc);
         Optional<String> cron = r.optional("etl.schedule");
         ZoneId zone = zone(r.text("etl.schedule-zone"));
+        Optional<CronSchedule> schedule;
         try {
-            return new OperationsSettings(cron.map(c -> CronSchedule.parse(c, zone)));
+            schedule = cron.map(c -> CronSchedule.parse(c, zone));
         } catch (IllegalArgumentException e) {
             throw new InvalidSettingException("etl.schedule: " + e.getMessage());
         }
+        String bar = r.text("etl.progress-bar");
+        if (!bar.equals("auto") && !bar.equals("off")) {
+            throw new InvalidSettingException("etl.progress-bar must be auto (on an interactive terminal) or off, got '"
+                    + bar + "'");
+        }
+        return new OperationsSettings(schedule, Duration.ofMillis(r.longValue("etl.progress-interval-ms", 0)),
+                bar.equals("auto"));
     }
 
     private static ZoneId zone(String id) {

@@ -110,6 +110,7 @@ public final class InboxSteps {
                         + "recognised in the ledger and not sent again", Text.escape(name));
             }
             exchange.setProperty(Props.FILE_RUN, run);
+            stats.working(run);
             LOG.info("{}: reading {}{}", Text.escape(name), layout.format(), layout.format() == InputFormat.CSV
                     ? " (delimiter '" + printable(layout.delimiter()) + "', " + layout.header().size() + " columns)"
                     : layout.jsonShape() != null ? " (" + layout.jsonShape().name().toLowerCase() + ")" : "");
@@ -246,6 +247,7 @@ public final class InboxSteps {
             }
         }
         s = run.publishSummary(s);
+        stats.ended(run);
         taking.release(exchange);
         alarm |= !s.outputsWritten();
         stats.add(s);
@@ -272,6 +274,7 @@ public final class InboxSteps {
                     + f.getMessage() + ")";
         }
         FileSummary s = run.publishSummary(summary.withInput(where));
+        stats.ended(run);
         exchange.removeProperty(Props.FILE_KEY);
         stats.addLeftInInbox(s);
         LOG.error(s.logLine());

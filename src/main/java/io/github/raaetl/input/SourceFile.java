@@ -77,6 +77,8 @@ public final class SourceFile {
     private final State claimed;
     /** The file as it was when the records stream last reached its stable end; null until then. */
     private volatile State readToEnd;
+    /** How far the records have been read, in bytes (for progress; readers buffer a little ahead of their records). */
+    private volatile long recordsReadTo;
 
     SourceFile(Path path, FileStability stability, BooleanSupplier stopRequested, Clock clock, Sleeper sleeper)
             throws IOException {
@@ -142,6 +144,20 @@ public final class SourceFile {
                 out.write(buffer.array(), 0, n);
                 left -= n;
             }
+        }
+    }
+
+    /** How many bytes of the file the records have been read from so far. */
+    public long bytesRead() {
+        return recordsReadTo;
+    }
+
+    /** The file's size now, or -1 when it cannot be told (gone, unreadable). */
+    public long sizeNow() {
+        try {
+            return state().size();
+        } catch (IOException e) {
+            return -1;
         }
     }
 
@@ -220,6 +236,9 @@ public final class SourceFile {
             while (true) {
                 int n = channel.read(ByteBuffer.wrap(b, off, len));
                 if (n > 0) {
+                    if (records) {
+                        recordsReadTo = channel.position();
+                    }
                     return n;
                 }
                 if (n < 0 && !moreIsComing()) {

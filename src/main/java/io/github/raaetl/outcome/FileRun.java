@@ -388,6 +388,14 @@ public final class FileRun {
         return new Pace(writes, span == 0 ? writes : (writes - 1) * 1000.0 / span, throttled, pausedMillis / 1000.0);
     }
 
+    /** Where the file stands now, for progress reports: its rows written so far, the bytes read, the pace. */
+    public synchronized FileProgress progress() {
+        long done = counts.values().stream().mapToLong(Long::longValue).sum();
+        return new FileProgress(fileName, started, clock.instant(), done, cursor.read(), cursor.readEnded(),
+                cursor.source().bytesRead(),
+                cursor.source().sizeNow(), new LinkedHashMap<>(counts), throttled, pausedMillis);
+    }
+
     /** The file is being resumed after an interrupted run: the summary says so, with how much was done before. */
     public synchronized void resumedAfterInterruption() {
         resumed = true;

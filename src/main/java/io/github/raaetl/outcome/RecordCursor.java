@@ -28,6 +28,8 @@ final class RecordCursor {
     private long lastNumberRead;
     /** How many records had been read when reading was cut short (a stop, a failed write); -1 while it runs on. */
     private long stoppedAt = -1;
+    /** The reader has no more records (for progress: the number of records is known from then on). */
+    private volatile boolean readEnded;
 
     RecordCursor(RecordReader reader) {
         this.reader = reader;
@@ -42,6 +44,7 @@ final class RecordCursor {
             @Override
             public boolean hasNext() {
                 if (!reader.hasNext()) {
+                    readEnded = true;
                     return false;
                 }
                 if (stop.getAsBoolean()) {
@@ -120,6 +123,10 @@ final class RecordCursor {
 
     SourceFile source() {
         return reader.source();
+    }
+
+    boolean readEnded() {
+        return readEnded;
     }
 
     synchronized long read() {

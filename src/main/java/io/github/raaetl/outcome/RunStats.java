@@ -1,9 +1,11 @@
 package io.github.raaetl.outcome;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
-/** Totals over the whole run, for the closing log line and the --once exit code. */
+/** Totals over the whole run, for the closing log line and the --once exit code; and the files in work now. */
 public final class RunStats {
 
     /** Every record was created or updated (or, in --dry-run, is valid). */
@@ -18,6 +20,26 @@ public final class RunStats {
     private int failedFiles;
     private int leftInInbox;
     private long records;
+    private final List<FileRun> inWork = new ArrayList<>();
+
+    /** A file's records are being read and sent (until {@link #ended}). */
+    public synchronized void working(FileRun run) {
+        inWork.add(run);
+    }
+
+    public synchronized void ended(FileRun run) {
+        inWork.remove(run);
+    }
+
+    /** Where each file in work stands now. */
+    public List<FileProgress> inWork() {
+        List<FileRun> runs;
+        synchronized (this) {
+            runs = List.copyOf(inWork);
+        }
+        // outside this lock: a run's snapshot takes the run's own
+        return runs.stream().map(FileRun::progress).toList();
+    }
 
     public synchronized void add(FileSummary summary) {
         files++;
