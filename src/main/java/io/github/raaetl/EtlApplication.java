@@ -94,6 +94,7 @@ public final class EtlApplication {
         Main main = new Main();
         EtlConfiguration configuration = new EtlConfiguration(stats, main::completed);
         main.configure().addConfiguration(configuration);
+        main.addMainListener(new ManagementServerSwitch());
         // routes/ next to the working directory wins, so they can be edited without rebuilding
         main.configure().withRoutesIncludePattern(Files.isDirectory(Path.of("routes"))
                 ? "file:routes/*.camel.yaml" : "classpath:routes/*.camel.yaml");

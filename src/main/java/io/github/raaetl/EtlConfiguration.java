@@ -11,7 +11,9 @@ import io.github.raaetl.camel.LedgerSteps;
 import io.github.raaetl.camel.ReadAhead;
 import io.github.raaetl.camel.RecordSteps;
 import io.github.raaetl.camel.RetrySteps;
+import io.github.raaetl.camel.LoaderMetrics;
 import io.github.raaetl.camel.ProgressReporter;
+import io.github.raaetl.camel.ReadinessChecks;
 import io.github.raaetl.camel.RunControl;
 import io.github.raaetl.camel.ScheduledImports;
 import io.github.raaetl.graph.ClientCredentialsTokenProvider;
@@ -46,6 +48,7 @@ import io.github.raaetl.outcome.OutputFailure;
 import io.github.raaetl.outcome.RecordSink;
 import io.github.raaetl.outcome.RunStats;
 import io.github.raaetl.support.Secrets;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.IdempotentRepository;
@@ -62,6 +65,7 @@ import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.regex.Pattern;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -162,7 +166,8 @@ public final class EtlConfiguration implements CamelConfiguration {
                 : new LedgerGuard(ledger, target.baseUrl() + "|" + tenant, s.ledgerSkipDone(), clock);
         LedgerSteps ledgerSteps = new LedgerSteps(guard, clock);
         registry.bind("ledgerSteps", ledgerSteps);
-        RecordSteps recordSteps = new RecordSteps(mapper, requests, json, ledgerSteps);
+        LoaderMetrics metrics = new LoaderMetrics();
+        RecordSteps recordSteps = new RecordSteps(mapper, requests, json, ledgerSteps, metrics);
         registry.bind("recordSteps", recordSteps);
         FileTaking taking = new FileTaking(ledger, inboxSeen, archived, archive, stats, s.once(),
                 s.readLockTimeoutMillis(), clock);
@@ -190,10 +195,11 @@ public final class EtlConfiguration implements CamelConfiguration {
         if (budget != null) {
             LOG.info("Writes paced to the quota of {}", budget);
         }
-        registry.bind("graphSteps", new GraphSteps(requests, responses, tokens, gate, lookup, budget, clock));
+        registry.bind("graphSteps", new GraphSteps(requests, responses, tokens, gate, lookup, budget, clock, metrics));
         registry.bind("retrySteps", new RetrySteps(new RetryPolicy(s.maxAttempts(), s.retryBaseDelayMillis(),
                 s.retryMaxDelayMillis()), gate, s.retryMaxDelayMillis(), Duration.ofMillis(s.giveUpAfterMillis()),
-                clock));
+                clock, metrics));
+        observe(context, s, tokens, ledger, gate, budget, metrics);
         OperationsSettings ops = OperationsSettings.from(context.getPropertiesComponent());
         registry.bind("runControl", new RunControl(s.once(), stop, schedule(context, s, ops, clock), archived));
         reportProgress(context, ops);
@@ -226,6 +232,23 @@ public final class EtlConfiguration implements CamelConfiguration {
             imports.announce();
         }
         return imports;
+    }
+
+    /**
+     * Health and metrics (served with etl.http-port): the readiness checks, and the loader's metrics, which join
+     * Camel's Prometheus registry once Camel has made it.
+     */
+    private void observe(CamelContext context, EtlSettings s, TokenProvider tokens, RecordLedger ledger, GraphGate gate,
+                         WriteBudget budget, LoaderMetrics metrics) throws Exception {
+        Pattern ignored = Pattern.compile(context.resolvePropertyPlaceholders("{{etl.inbox-ignore}}"));
+        metrics.watch(stats, s.inbox(), ignored, budget, ledger,
+                ReadinessChecks.register(context, s.inbox(), s.output(), tokens, ledger, gate, Clock.systemUTC()));
+        context.addStartupListener((ctx, alreadyStarted) -> {
+            MeterRegistry camelMeters = ctx.getRegistry().findSingleByType(MeterRegistry.class);
+            if (camelMeters != null) {
+                metrics.publishTo(camelMeters);
+            }
+        });
     }
 
     /** Progress lines while a file is in work, or a live bar on an interactive terminal (never in a log or a pipe). */

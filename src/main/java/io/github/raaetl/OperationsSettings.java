@@ -16,8 +16,10 @@ import java.util.Optional;
  * @param schedule         when the inbox is read (etl.schedule); empty: watched all the time, or read once with --once
  * @param progressInterval how often a progress line is logged per file in work; zero: never
  * @param progressBar      a live bar instead of lines when the process has an interactive console
+ * @param httpPort         where /observe/health and /observe/metrics are served; 0: not at all
  */
-public record OperationsSettings(Optional<CronSchedule> schedule, Duration progressInterval, boolean progressBar) {
+public record OperationsSettings(Optional<CronSchedule> schedule, Duration progressInterval, boolean progressBar,
+                                 int httpPort) {
 
     public static OperationsSettings from(PropertiesComponent pc) {
         SettingsReader r = new SettingsReader(pc);
@@ -35,7 +37,14 @@ public record OperationsSettings(Optional<CronSchedule> schedule, Duration progr
                     + bar + "'");
         }
         return new OperationsSettings(schedule, Duration.ofMillis(r.longValue("etl.progress-interval-ms", 0)),
-                bar.equals("auto"));
+                bar.equals("auto"), port(r.integer("etl.http-port", 0)));
+    }
+
+    private static int port(int port) {
+        if (port > 65535) {
+            throw new InvalidSettingException("etl.http-port must be a TCP port (1 to 65535), or 0 for none, got " + port);
+        }
+        return port;
     }
 
     private static ZoneId zone(String id) {

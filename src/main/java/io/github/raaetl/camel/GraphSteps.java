@@ -42,10 +42,12 @@ public final class GraphSteps {
     private final GraphLookup lookup;
     private final WriteBudget budget;
     private final Clock clock;
+    private final LoaderMetrics metrics;
 
     /** @param budget the write budget every sender shares (graph.write-quota); null when writes are not paced */
     public GraphSteps(GraphRequests requests, GraphResponses responses, TokenProvider tokens, GraphGate gate,
-                      GraphLookup lookup, WriteBudget budget, Clock clock) {
+                      GraphLookup lookup, WriteBudget budget, Clock clock, LoaderMetrics metrics) {
+        this.metrics = metrics;
         this.requests = requests;
         this.budget = budget;
         this.responses = responses;
@@ -78,8 +80,10 @@ public final class GraphSteps {
                     "reconciled: an earlier request's answer was lost, and Graph has the record (" + f.how()
                             + "); not sent again"), clock.instant());
             exchange.setProperty(Props.FOUND, true);
+            metrics.lookedUp(true);
         } else if (r instanceof GraphLookup.Absent) {
             gate.answered();
+            metrics.lookedUp(false);
             d.notInGraph();
         } else if (r instanceof GraphLookup.CannotLookUp c) {
             d.sentWithoutLookup(c.why());
@@ -122,6 +126,12 @@ public final class GraphSteps {
         m.setHeader(Exchange.HTTP_URI, request.url());
         requests.headers(token, clientRequestId).forEach(m::setHeader);
         m.setBody(request.body());
+        exchange.setProperty(Props.SENT_AT, System.nanoTime());
+    }
+
+    private static long sinceSent(Exchange exchange) {
+        Long sent = exchange.getProperty(Props.SENT_AT, Long.class);
+        return sent == null ? -1 : System.nanoTime() - sent;
     }
 
     /** The call got no HTTP response at all (refused, reset, timed out): transient. */
@@ -135,6 +145,7 @@ public final class GraphSteps {
             d.mayHaveLanded(clock.instant()); // reset or timed out after sending: Graph may have applied it
         }
         gate.noAnswer(failure);
+        metrics.answered(0, sinceSent(exchange));
         throw new TransientGraphException(null, failure, true);
     }
 
@@ -145,6 +156,7 @@ public final class GraphSteps {
         forgetCredentials(m);
         gate.answered();
         Integer status = m.getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
+        metrics.answered(status == null ? 0 : status, sinceSent(exchange));
         GraphVerdict v = responses.interpret(mapped.operation(), mapped.targetId(), status == null ? 0 : status,
                 m.getHeader("Retry-After", String.class), m.getHeader("request-id", String.class),
                 m.getBody(String.class));

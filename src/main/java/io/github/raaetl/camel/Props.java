@@ -30,4 +30,6 @@ public final class Props {
      * CamelRedeliveryDelay header, which Camel's error handler reads and then drops with the failed attempt's message.
      */
     public static final String RETRY_DELAY = "etlRetryDelay";
+    /** When the record's request left (System.nanoTime), for the request latency in the metrics. */
+    public static final String SENT_AT = "etlSentAt";
 }

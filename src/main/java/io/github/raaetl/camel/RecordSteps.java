@@ -34,8 +34,11 @@ public final class RecordSteps {
     private final GraphRequests requests;
     private final ObjectMapper json;
     private final LedgerSteps ledger;
+    private final LoaderMetrics metrics;
 
-    public RecordSteps(RecordMapper mapper, GraphRequests requests, ObjectMapper json, LedgerSteps ledger) {
+    public RecordSteps(RecordMapper mapper, GraphRequests requests, ObjectMapper json, LedgerSteps ledger,
+                       LoaderMetrics metrics) {
+        this.metrics = metrics;
         this.mapper = mapper;
         this.requests = requests;
         this.json = json;
@@ -178,7 +181,10 @@ public final class RecordSteps {
         // the ledger first: a results row is written once the ledger holds what it says
         FileRun run = run(exchange);
         InputRecord answered = record;
-        ledger.settle(exchange, result, r -> run.complete(answered, r, request));
+        ledger.settle(exchange, result, r -> {
+            run.complete(answered, r, request);
+            metrics.record(r.tally(), r.operation());
+        });
     }
 
     private static long recordNumber(Exchange exchange) {

@@ -34,11 +34,14 @@ public final class RetrySteps implements Processor {
     private final long probeEveryMillis;
     private final Duration throttledFor;
     private final Clock clock;
+    private final LoaderMetrics metrics;
 
     /**
      * @param throttledFor how long a record is retried through throttling (graph.give-up-after-ms)
      */
-    public RetrySteps(RetryPolicy policy, GraphGate gate, long probeEveryMillis, Duration throttledFor, Clock clock) {
+    public RetrySteps(RetryPolicy policy, GraphGate gate, long probeEveryMillis, Duration throttledFor, Clock clock,
+                      LoaderMetrics metrics) {
+        this.metrics = metrics;
         this.policy = policy;
         this.gate = gate;
         this.probeEveryMillis = probeEveryMillis;
@@ -48,6 +51,14 @@ public final class RetrySteps implements Processor {
 
     /** Retry while attempts remain, unless the application is stopping: then the record goes to the retry file. */
     public boolean shouldRetry(Exchange exchange) {
+        boolean retry = retry(exchange);
+        if (retry) {
+            metrics.retried();
+        }
+        return retry;
+    }
+
+    private boolean retry(Exchange exchange) {
         Delivery d = exchange.getProperty(Props.DELIVERY, Delivery.class);
         if (d == null || RunControl.stopping(exchange.getContext())) {
             return false;

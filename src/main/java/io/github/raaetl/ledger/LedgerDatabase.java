@@ -16,6 +16,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 
 /**
@@ -59,6 +60,9 @@ final class LedgerDatabase implements AutoCloseable {
     private final HikariDataSource pool;
     private final LedgerLock lock;
     private final LedgerOutage outage;
+    /** Commits made, and the time they took (for the ledger's commit latency in the metrics). */
+    private final LongAdder commits = new LongAdder();
+    private final LongAdder commitNanos = new LongAdder();
     /**
      * Outcomes written behind, and who is told once they are committed (null) or lost with a failed transaction (why).
      * Guarded by their own lock, not the database's: a record's outcome is queued at once even while another thread's
@@ -77,6 +81,14 @@ final class LedgerDatabase implements AutoCloseable {
     /** Outcomes queued so far, and those whose transaction has ended and whose waiters have been told. */
     private long queued;
     private long settled;
+
+    long commits() {
+        return commits.sum();
+    }
+
+    long commitNanos() {
+        return commitNanos.sum();
+    }
 
     private LedgerDatabase(LedgerConfig config, HikariDataSource pool, LedgerLock lock, LedgerOutage outage) {
         this.config = config;
@@ -296,7 +308,10 @@ final class LedgerDatabase implements AutoCloseable {
                     w.run(s);
                 }
                 T result = work.run(s);
+                long committing = System.nanoTime();
                 c.commit();
+                commitNanos.add(System.nanoTime() - committing);
+                commits.increment();
                 return new Unit<>(result, told, null, null, writes.size());
             } catch (SQLException | RuntimeException e) {
                 rollbackQuietly(c);

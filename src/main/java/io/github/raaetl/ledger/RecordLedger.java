@@ -88,6 +88,16 @@ public final class RecordLedger implements AutoCloseable {
     }
 
     /** Whether the ledger's database can be used now, since when it cannot, and why. */
+    /** Commits made so far by this loader. */
+    public long commits() {
+        return db.commits();
+    }
+
+    /** The time those commits took, in nanoseconds. */
+    public long commitNanos() {
+        return db.commitNanos();
+    }
+
     public LedgerOutage outage() {
         return db.outage();
     }
