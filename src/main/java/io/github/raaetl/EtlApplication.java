@@ -24,6 +24,8 @@ public final class EtlApplication {
               --dry-run       map and validate only; write the would-be requests to <out>/dry-run/,
                               send nothing, leave input files in place (implies --once)
               --keep-input    do not move input files out of the inbox (for a read-only folder; implies --once)
+              --check         check the configuration, the folders, the ledger, a token and one read of Graph,
+                              one line each (exit 0: all ok; 1: something to fix), and exit; sends nothing
               --resend        send records the ledger knows as already created or updated once more
                               (etl.ledger.skip-done=false): a second copy of each in Graph
               --inbox DIR     folder to read (etl.inbox, default: inbox)
@@ -33,6 +35,10 @@ public final class EtlApplication {
             Without --once the inbox is watched until stopped, or read at each firing of etl.schedule (ETL_SCHEDULE,
             a Quartz cron expression such as '0 0 2 * * ?').
             """;
+
+    /** Where the properties come from, below the environment and -D (see application.properties). */
+    static final String PROPERTY_LOCATIONS =
+            "classpath:application.properties;optional=true,file:application.properties;optional=true";
 
     private EtlApplication() {
     }
@@ -56,6 +62,7 @@ public final class EtlApplication {
      */
     public static int run(String[] args, Map<String, String> overrides, Consumer<Main> started) {
         Map<String, String> props = new LinkedHashMap<>();
+        boolean check = false;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             switch (a) {
@@ -70,6 +77,7 @@ public final class EtlApplication {
                     props.put("etl.once", "true");
                 }
                 case "--resend" -> props.put("etl.ledger.skip-done", "false");
+                case "--check" -> check = true;
                 case "--inbox", "--out" -> {
                     if (i + 1 >= args.length) {
                         System.err.println("ERROR: " + a + " needs a folder\n" + USAGE);
@@ -89,6 +97,9 @@ public final class EtlApplication {
         }
         props.putAll(overrides);
         CredentialLogFilter.install();
+        if (check) {
+            return new Preflight(System.out).run(PROPERTY_LOCATIONS, props);
+        }
 
         RunStats stats = new RunStats();
         Main main = new Main();
@@ -98,8 +109,7 @@ public final class EtlApplication {
         // routes/ next to the working directory wins, so they can be edited without rebuilding
         main.configure().withRoutesIncludePattern(Files.isDirectory(Path.of("routes"))
                 ? "file:routes/*.camel.yaml" : "classpath:routes/*.camel.yaml");
-        main.setDefaultPropertyPlaceholderLocation(
-                "classpath:application.properties;optional=true,file:application.properties;optional=true");
+        main.setDefaultPropertyPlaceholderLocation(PROPERTY_LOCATIONS);
         props.forEach(main::addOverrideProperty);
         started.accept(main);
         try {

@@ -356,7 +356,7 @@ public final class EtlConfiguration implements CamelConfiguration {
      * Microsoft's MSAL4J for every https login URL (Entra in any cloud); the plain client only for an http one
      * (a simulator or test server on 127.0.0.1), which MSAL refuses.
      */
-    private static TokenProvider clientCredentials(EtlSettings s, GraphTarget target, Clock clock) {
+    static TokenProvider clientCredentials(EtlSettings s, GraphTarget target, Clock clock) {
         String scope = target.origin() + "/.default";
         Duration timeout = Duration.ofMillis(s.timeoutMillis());
         if (s.effectiveLoginUrl().regionMatches(true, 0, "https://", 0, 8)) {

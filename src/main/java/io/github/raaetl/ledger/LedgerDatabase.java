@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.github.raaetl.support.Text;
 import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.MigrationInfo;
 
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -62,6 +63,8 @@ final class LedgerDatabase implements AutoCloseable {
     private final LedgerOutage outage;
     /** Commits made, and the time they took (for the ledger's commit latency in the metrics). */
     private final LongAdder commits = new LongAdder();
+    /** The schema's version once Flyway has created or migrated it (db/ledger's V&lt;n&gt;). */
+    private volatile String schemaVersion = "unknown";
     private final LongAdder commitNanos = new LongAdder();
     /**
      * Outcomes written behind, and who is told once they are committed (null) or lost with a failed transaction (why).
@@ -81,6 +84,10 @@ final class LedgerDatabase implements AutoCloseable {
     /** Outcomes queued so far, and those whose transaction has ended and whose waiters have been told. */
     private long queued;
     private long settled;
+
+    String schemaVersion() {
+        return schemaVersion;
+    }
 
     long commits() {
         return commits.sum();
@@ -340,8 +347,11 @@ final class LedgerDatabase implements AutoCloseable {
     /** Flyway creates or migrates the schema, on a connection of its own from the pool. */
     private Unit<Void> migrate() throws Unreachable {
         try {
-            Flyway.configure().dataSource(pool).locations("classpath:db/ledger").table("record_ledger_schema").load()
-                    .migrate();
+            Flyway flyway = Flyway.configure().dataSource(pool).locations("classpath:db/ledger")
+                    .table("record_ledger_schema").load();
+            flyway.migrate();
+            MigrationInfo current = flyway.info().current();
+            schemaVersion = current == null || current.getVersion() == null ? "none" : current.getVersion().getVersion();
             return new Unit<>(null, List.of(), null, null, 0);
         } catch (RuntimeException e) {
             if (dialect.unavailable(e)) {

@@ -44,6 +44,9 @@ enum LedgerDialect {
      * disk full or read-only): nothing is wrong with what was asked, so it is asked again once the database is back.
      */
     boolean unavailable(Throwable failure) {
+        if (damaged(failure)) {
+            return false; // waiting would not mend a damaged file (its first connection fails as if unreachable)
+        }
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof SQLTransientConnectionException || t instanceof SQLNonTransientConnectionException
                     || t instanceof SQLRecoverableException || t instanceof java.io.IOException) {

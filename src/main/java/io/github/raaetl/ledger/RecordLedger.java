@@ -88,6 +88,11 @@ public final class RecordLedger implements AutoCloseable {
     }
 
     /** Whether the ledger's database can be used now, since when it cannot, and why. */
+    /** The version of the ledger's schema (Flyway's, from db/ledger). */
+    public String schemaVersion() {
+        return db.schemaVersion();
+    }
+
     /** Commits made so far by this loader. */
     public long commits() {
         return db.commits();

@@ -235,6 +235,14 @@ public final class GraphSimulator implements EmbeddedGraph {
     }
 
     /** Every token issued so far expires now, as if the run outlived them. */
+    /**
+     * false: the tokens issued from now on lack the application permission (an app registration without
+     * DeviceManagementConfiguration.ReadWrite.All, or without admin consent), and Graph answers them 403.
+     */
+    public void grantPermission(boolean grant) {
+        tokens.grantPermission(grant);
+    }
+
     public void expireAllTokens() {
         tokens.expireAll();
     }

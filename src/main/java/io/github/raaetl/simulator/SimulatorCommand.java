@@ -8,7 +8,8 @@ import java.util.concurrent.CountDownLatch;
  * The simulator on its own until killed, e.g. for a benchmark that must not share the loader's heap:
  * {@code java -cp remote-action-audit-etl.jar io.github.raaetl.simulator.GraphSimulator [--port N] [--latency-ms N]
  * [--jitter-ms N] [--write-quota WRITES/WINDOW] [--throttle-percent N] [--error-percent N] [--lost-answer-percent N]
- * [--reset-percent N] [--retry-after-seconds S]}. Prints the environment variables that point the loader at it (the
+ * [--reset-percent N] [--retry-after-seconds S] [--grant-permission false]} (false: its tokens lack the application
+ * permission, and Graph answers them 403, as for an app registration without admin consent). Prints the environment variables that point the loader at it (the
  * credentials are the simulator's own, generated per start).
  */
 final class SimulatorCommand {
@@ -26,6 +27,7 @@ final class SimulatorCommand {
         int lost = 0;
         int resets = 0;
         String retryAfter = "1";
+        boolean grant = true;
         for (int i = 0; i + 1 < args.length; i += 2) {
             switch (args[i]) {
                 case "--port" -> port = Integer.parseInt(args[i + 1]);
@@ -37,11 +39,13 @@ final class SimulatorCommand {
                 case "--lost-answer-percent" -> lost = Integer.parseInt(args[i + 1]);
                 case "--reset-percent" -> resets = Integer.parseInt(args[i + 1]);
                 case "--retry-after-seconds" -> retryAfter = args[i + 1];
+                case "--grant-permission" -> grant = Boolean.parseBoolean(args[i + 1]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
         GraphSimulator sim = GraphSimulator.start(GraphSimulator.Options.defaults().withLatency(latency), port);
         sim.setJitterMillis(jitter);
+        sim.grantPermission(grant);
         WriteBudget.Quota q = WriteBudget.Quota.parse(quota); // the loader's own form: 200/20s
         if (q != null) {
             sim.setWriteQuota(q.writes(), q.window());

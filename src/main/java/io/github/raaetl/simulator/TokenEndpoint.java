@@ -29,6 +29,9 @@ final class TokenEndpoint {
     private final Map<String, Instant> tokens = new ConcurrentHashMap<>();
     private final Set<String> staticTokens = ConcurrentHashMap.newKeySet();
     private final AtomicInteger expireAfter = new AtomicInteger(-1);
+    /** Whether tokens issued now carry the application permission Graph asks for (its roles claim). */
+    private volatile boolean grantPermission = true;
+    private final Set<String> withoutPermission = ConcurrentHashMap.newKeySet();
 
     TokenEndpoint(String tenantId, String clientId, String clientSecret, long lifetimeSeconds, ObjectMapper json,
                   Clock clock) {
@@ -72,6 +75,9 @@ final class TokenEndpoint {
             status = 200;
             String token = "sim." + UUID.randomUUID();
             tokens.put(token, clock.instant().plusSeconds(lifetimeSeconds));
+            if (!grantPermission) {
+                withoutPermission.add(token);
+            }
             reply.put("token_type", "Bearer");
             reply.put("expires_in", lifetimeSeconds);
             reply.put("ext_expires_in", lifetimeSeconds);
@@ -114,7 +120,18 @@ final class TokenEndpoint {
             return Reply.error(401, "InvalidAuthenticationToken", "Lifetime validation failed, the token is expired.",
                     clientRequestId);
         }
+        if (withoutPermission.contains(token)) {
+            // Intune's answer to an app token whose roles claim lacks the permission
+            return Reply.error(403, "Forbidden", "Application is not authorized to perform this operation. Application "
+                    + "must have one of the following scopes: DeviceManagementConfiguration.ReadWrite.All, "
+                    + "DeviceManagementManagedDevices.ReadWrite.All", clientRequestId);
+        }
         return null;
+    }
+
+    /** false: tokens issued from now on lack the application permission, and Graph answers 403 to them. */
+    void grantPermission(boolean grant) {
+        grantPermission = grant;
     }
 
     void allowStatic(String token) {
