@@ -16,6 +16,7 @@ import io.github.raaetl.camel.ProgressReporter;
 import io.github.raaetl.camel.ReadinessChecks;
 import io.github.raaetl.camel.RunControl;
 import io.github.raaetl.camel.ScheduledImports;
+import io.github.raaetl.graph.ClientCertificate;
 import io.github.raaetl.graph.ClientCredentialsTokenProvider;
 import io.github.raaetl.graph.EmbeddedGraph;
 import io.github.raaetl.graph.GraphGate;
@@ -62,6 +63,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
@@ -359,7 +361,18 @@ public final class EtlConfiguration implements CamelConfiguration {
     static TokenProvider clientCredentials(EtlSettings s, GraphTarget target, Clock clock) {
         String scope = target.origin() + "/.default";
         Duration timeout = Duration.ofMillis(s.timeoutMillis());
-        if (s.effectiveLoginUrl().regionMatches(true, 0, "https://", 0, 8)) {
+        boolean https = s.effectiveLoginUrl().regionMatches(true, 0, "https://", 0, 8);
+        if (!s.clientCertificatePath().isBlank()) {
+            if (!https) {
+                throw new EtlSettings.InvalidSettingException("graph.client-certificate-path needs an https "
+                        + "graph.login-url (a certificate goes through MSAL4J, which refuses http), got '"
+                        + s.effectiveLoginUrl() + "'");
+            }
+            return MsalTokenProvider.withCertificate(s.effectiveLoginUrl(), s.tenantId(), s.clientId(),
+                    ClientCertificate.load(Path.of(s.clientCertificatePath()), s.clientCertificatePassword()), scope,
+                    timeout, null, clock);
+        }
+        if (https) {
             return new MsalTokenProvider(s.effectiveLoginUrl(), s.tenantId(), s.clientId(), s.clientSecret(), scope, timeout,
                     null, clock);
         }

@@ -28,7 +28,8 @@ public record EtlSettings(
         long readLockMinAgeMillis, long readLockCheckIntervalMillis, long readLockTimeoutMillis, String doneFile,
         long maxRecordBytes, Character csvDelimiter, Map<String, String> columnAliases, Map<String, Map<String, String>> valueAliases,
         ZoneId timeZone, List<String> dateTimeFormats,
-        String baseUrl, String loginUrl, GraphCloud cloud, String tenantId, String clientId, String clientSecret, String token,
+        String baseUrl, String loginUrl, GraphCloud cloud, String tenantId, String clientId, String clientSecret,
+        String clientCertificatePath, String clientCertificatePassword, String token,
         int maxAttempts, long retryBaseDelayMillis, long retryMaxDelayMillis, long timeoutMillis, long giveUpAfterMillis,
         int concurrency, WriteBudget.Quota writeQuota, int batchSize,
         boolean ledgerEnabled, String ledgerUrl, String ledgerUser, String ledgerPassword, boolean ledgerSkipDone,
@@ -83,6 +84,8 @@ public record EtlSettings(
                 r.text("graph.tenant-id"),
                 r.text("graph.client-id"),
                 r.text("graph.client-secret"),
+                r.text("graph.client-certificate-path"),
+                r.text("graph.client-certificate-password"),
                 r.text("graph.token"),
                 r.integer("graph.max-attempts", 1),
                 r.integer("graph.retry-base-delay-ms", 0),
@@ -108,6 +111,7 @@ public record EtlSettings(
                 r.decimal("simulator.retry-after-seconds", 0),
                 r.integer("simulator.lost-answer-percent", 0));
         Secrets.register(s.clientSecret());
+        Secrets.register(s.clientCertificatePassword());
         Secrets.register(s.ledgerPassword());
         Secrets.register(s.token());
         s.check();
@@ -116,14 +120,20 @@ public record EtlSettings(
 
     /** No target and no credential configured: rehearse against the embedded simulator. */
     public boolean useSimulator() {
-        return baseUrl.isBlank() && token.isBlank() && clientId.isBlank() && clientSecret.isBlank();
+        return baseUrl.isBlank() && token.isBlank() && clientId.isBlank() && clientSecret.isBlank()
+                && clientCertificatePath.isBlank();
     }
 
     public boolean clientCredentials() {
-        return !clientId.isBlank() || !clientSecret.isBlank() || !tenantId.isBlank();
+        return !clientId.isBlank() || !clientSecret.isBlank() || !tenantId.isBlank() || !clientCertificatePath.isBlank();
     }
 
     private void check() {
+        if (!clientSecret.isBlank() && !clientCertificatePath.isBlank()) {
+            throw new InvalidSettingException("graph.client-secret and graph.client-certificate-path are both set (or "
+                    + "AZURE_CLIENT_SECRET and AZURE_CLIENT_CERTIFICATE_PATH): give the app registration's secret or its "
+                    + "certificate, not both");
+        }
         if (batchSize > MAX_BATCH) {
             throw new InvalidSettingException("graph.batch-size must be 1 (no batching) to " + MAX_BATCH
                     + " (Graph's limit for a $batch), got " + batchSize);
@@ -153,8 +163,9 @@ public record EtlSettings(
             if (clientId.isBlank()) {
                 missing.add("graph.client-id (or AZURE_CLIENT_ID)");
             }
-            if (clientSecret.isBlank()) {
-                missing.add("graph.client-secret (or AZURE_CLIENT_SECRET)");
+            if (clientSecret.isBlank() && clientCertificatePath.isBlank()) {
+                missing.add("graph.client-secret (or AZURE_CLIENT_SECRET), or graph.client-certificate-path (or "
+                        + "AZURE_CLIENT_CERTIFICATE_PATH)");
             }
             if (!missing.isEmpty()) {
                 throw new InvalidSettingException("no usable credential for " + effectiveBaseUrl() + ": missing "
@@ -292,7 +303,7 @@ public record EtlSettings(
     public String toString() {
         return "EtlSettings[inbox=" + inbox + ", output=" + output + ", once=" + once + ", dryRun=" + dryRun
                 + ", baseUrl=" + effectiveBaseUrl() + ", tenantId=" + tenantId + ", clientId=" + clientId
-                + ", clientSecret=" + (clientSecret.isBlank() ? "" : "***") + ", token=" + (token.isBlank() ? "" : "***")
+                + ", clientSecret=" + (clientSecret.isBlank() ? "" : "***") + ", clientCertificatePath=" + clientCertificatePath + ", token=" + (token.isBlank() ? "" : "***")
                 + ", ledgerPassword=" + (ledgerPassword.isBlank() ? "" : "***") + "]";
     }
 }

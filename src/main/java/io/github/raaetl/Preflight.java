@@ -27,6 +27,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 /**
  * --check: before a first run, or after a change, each thing a run needs, in order, one line each, ok or FAIL with
@@ -74,10 +75,9 @@ final class Preflight {
                         + s.clientId()));
                 folders(s);
                 ledger(s);
-                TokenProvider tokens = simulator != null ? simulatorTokens(simulator, s)
+                String token = token(() -> simulator != null ? simulatorTokens(simulator, s)
                         : !s.token().isBlank() ? TokenProvider.fixed(s.token())
-                        : EtlConfiguration.clientCredentials(s, target, Clock.systemUTC());
-                String token = token(tokens);
+                        : EtlConfiguration.clientCredentials(s, target, Clock.systemUTC()));
                 read(target, token, s);
             } finally {
                 if (simulator != null) {
@@ -140,8 +140,10 @@ final class Preflight {
         }
     }
 
-    private String token(TokenProvider tokens) {
+    /** @param credential makes the token provider (reading a certificate file, for one) */
+    private String token(Supplier<TokenProvider> credential) {
         try {
+            TokenProvider tokens = credential.get();
             String token = tokens.token();
             ok("token", "obtained with " + tokens);
             return token;

@@ -32,6 +32,8 @@ public final class FailureAdvice {
                     + "is a Graph endpoint"),
             Map.entry("700027", "the client assertion (certificate) was refused: check that the certificate uploaded to "
                     + "the app registration is the one in graph.client-certificate-path, and that it has not expired"),
+            Map.entry("700024", "the client assertion is outside its valid time range: this machine's clock is off; "
+                    + "set it right (NTP)"),
             Map.entry("53003", "a Conditional Access policy blocked the sign-in: ask an administrator to exclude this "
                     + "workload identity or to allow its location"));
 

@@ -4,6 +4,7 @@ import com.microsoft.aad.msal4j.ClientCredentialFactory;
 import com.microsoft.aad.msal4j.ClientCredentialParameters;
 import com.microsoft.aad.msal4j.ConfidentialClientApplication;
 import com.microsoft.aad.msal4j.IAuthenticationResult;
+import com.microsoft.aad.msal4j.IClientCredential;
 import com.microsoft.aad.msal4j.MsalClientException;
 import com.microsoft.aad.msal4j.MsalServiceException;
 import io.github.raaetl.support.Secrets;
@@ -38,6 +39,8 @@ public final class MsalTokenProvider implements TokenProvider {
     private final Set<String> scopes;
     private final Duration timeout;
     private final Clock clock;
+    /** "secret", or the certificate's subject: said in the log, never the credential itself. */
+    private final String credentialName;
     private String token;
     private Instant refreshAt = Instant.MIN;
     private boolean skipCacheNext;
@@ -48,7 +51,30 @@ public final class MsalTokenProvider implements TokenProvider {
      */
     public MsalTokenProvider(String loginUrl, String tenantId, String clientId, String clientSecret, String scope,
                              Duration timeout, SSLSocketFactory tls, Clock clock) {
+        this(loginUrl, tenantId, clientId, secret(clientSecret), "secret", scope, timeout, tls, clock);
+    }
+
+    /**
+     * With the app registration's certificate instead of a secret: MSAL signs a client assertion with its key.
+     *
+     * @param tls as for a secret
+     */
+    public static MsalTokenProvider withCertificate(String loginUrl, String tenantId, String clientId,
+                                                    ClientCertificate certificate, String scope, Duration timeout,
+                                                    SSLSocketFactory tls, Clock clock) {
+        return new MsalTokenProvider(loginUrl, tenantId, clientId, ClientCredentialFactory.createFromCertificate(
+                certificate.key(), certificate.certificate()), "certificate " + certificate.certificate()
+                .getSubjectX500Principal().getName(), scope, timeout, tls, clock);
+    }
+
+    private static IClientCredential secret(String clientSecret) {
         Secrets.register(clientSecret);
+        return ClientCredentialFactory.createFromSecret(clientSecret);
+    }
+
+    private MsalTokenProvider(String loginUrl, String tenantId, String clientId, IClientCredential credential,
+                              String credentialName, String scope, Duration timeout, SSLSocketFactory tls, Clock clock) {
+        this.credentialName = credentialName;
         String login = loginUrl.endsWith("/") ? loginUrl.substring(0, loginUrl.length() - 1) : loginUrl;
         this.authority = login + "/" + tenantId + "/";
         this.clientId = clientId;
@@ -57,7 +83,7 @@ public final class MsalTokenProvider implements TokenProvider {
         this.clock = clock;
         int millis = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
         ConfidentialClientApplication.Builder builder = ConfidentialClientApplication
-                .builder(clientId, ClientCredentialFactory.createFromSecret(clientSecret))
+                .builder(clientId, credential)
                 .connectTimeoutForDefaultHttpClient(millis)
                 .readTimeoutForDefaultHttpClient(millis)
                 .logPii(false);
@@ -136,6 +162,6 @@ public final class MsalTokenProvider implements TokenProvider {
 
     @Override
     public String toString() {
-        return "client credentials for client " + clientId + " via MSAL4J from " + authority;
+        return "client credentials (" + credentialName + ") for client " + clientId + " via MSAL4J from " + authority;
     }
 }

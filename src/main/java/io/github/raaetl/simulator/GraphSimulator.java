@@ -11,6 +11,7 @@ import io.github.raaetl.graph.EmbeddedGraph;
 import io.github.raaetl.mapping.EntitySchema;
 
 import javax.net.ssl.SSLContext;
+import java.security.cert.X509Certificate;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -235,6 +236,14 @@ public final class GraphSimulator implements EmbeddedGraph {
     }
 
     /** Every token issued so far expires now, as if the run outlived them. */
+    /**
+     * The app registration's certificate: from now on the token endpoint also accepts client assertions signed with its
+     * key (MSAL4J's certificate credential), checking the signature, the audience, the issuer and the time range.
+     */
+    public void acceptClientCertificate(X509Certificate certificate) {
+        tokens.acceptCertificate(certificate, origin());
+    }
+
     /**
      * false: the tokens issued from now on lack the application permission (an app registration without
      * DeviceManagementConfiguration.ReadWrite.All, or without admin consent), and Graph answers them 403.

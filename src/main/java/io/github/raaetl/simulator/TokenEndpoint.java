@@ -3,6 +3,7 @@ package io.github.raaetl.simulator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Arrays;
@@ -32,6 +33,9 @@ final class TokenEndpoint {
     /** Whether tokens issued now carry the application permission Graph asks for (its roles claim). */
     private volatile boolean grantPermission = true;
     private final Set<String> withoutPermission = ConcurrentHashMap.newKeySet();
+    private final ClientAssertions assertions;
+    /** This endpoint's origin (scheme, host, port), the audience a client assertion must name. */
+    private volatile String origin = "";
 
     TokenEndpoint(String tenantId, String clientId, String clientSecret, long lifetimeSeconds, ObjectMapper json,
                   Clock clock) {
@@ -41,6 +45,13 @@ final class TokenEndpoint {
         this.lifetimeSeconds = lifetimeSeconds;
         this.json = json;
         this.clock = clock;
+        this.assertions = new ClientAssertions(json);
+    }
+
+    /** The app registration's certificate: client assertions it signed are accepted as well as the secret. */
+    void acceptCertificate(X509Certificate certificate, String origin) {
+        this.origin = origin;
+        assertions.register(certificate);
     }
 
     /** Answers a token request made to {@code path} with a form {@code body}. */
@@ -49,6 +60,7 @@ final class TokenEndpoint {
         String tenant = path.substring(1, path.indexOf('/', 1));
         ObjectNode reply = json.createObjectNode();
         int status;
+        ClientAssertions.Refusal refused;
         if (!tenant.equals(tenantId)) {
             status = 400;
             reply.put("error", "invalid_request");
@@ -62,7 +74,11 @@ final class TokenEndpoint {
             reply.put("error", "unauthorized_client");
             reply.put("error_description", "AADSTS700016: Application with identifier '" + form.get("client_id")
                     + "' was not found in the directory.");
-        } else if (!clientSecret.equals(form.get("client_secret"))) {
+        } else if (form.containsKey("client_assertion_type") && (refused = assertionRefusal(path, form)) != null) {
+            status = refused.status();
+            reply.put("error", refused.error());
+            reply.put("error_description", refused.description());
+        } else if (!form.containsKey("client_assertion_type") && !clientSecret.equals(form.get("client_secret"))) {
             status = 401;
             reply.put("error", "invalid_client");
             reply.put("error_description", "AADSTS7000215: Invalid client secret provided.");
@@ -84,6 +100,14 @@ final class TokenEndpoint {
             reply.put("access_token", token);
         }
         return Reply.of(status, reply, clientRequestId); // Entra echoes client-request-id too; MSAL checks
+    }
+
+    private ClientAssertions.Refusal assertionRefusal(String path, Map<String, String> form) {
+        if (!ClientAssertions.TYPE.equals(form.get("client_assertion_type"))) {
+            return new ClientAssertions.Refusal(400, "invalid_request", "AADSTS50027: JWT token is invalid or "
+                    + "malformed: client_assertion_type must be " + ClientAssertions.TYPE + ".");
+        }
+        return assertions.refusal(form.get("client_assertion"), clientId, origin + path, clock.instant());
     }
 
     /**
