@@ -31,7 +31,8 @@ public final class ProgressBars implements AutoCloseable {
             ProgressBar bar = bars.computeIfAbsent(key, k -> new ProgressBarBuilder()
                     .setTaskName(Text.escape(p.fileName()))
                     .setInitialMax(Math.max(1, p.bytesTotal()))
-                    .setUnit(" MB", 1024 * 1024)
+                    .setUnit(p.bytesTotal() < 10L * 1024 * 1024 ? " KB" : " MB",
+                            p.bytesTotal() < 10L * 1024 * 1024 ? 1024 : 1024 * 1024)
                     .setStyle(ProgressBarStyle.COLORFUL_UNICODE_BLOCK)
                     .showSpeed()
                     .build());
