@@ -1,11 +1,18 @@
 package io.github.raaetl;
 
+import io.github.raaetl.graph.CollectionPages;
 import io.github.raaetl.outcome.RunStats;
 import io.github.raaetl.support.Text;
 import org.apache.camel.main.Main;
 
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -26,6 +33,12 @@ public final class EtlApplication {
               --keep-input    do not move input files out of the inbox (for a read-only folder; implies --once)
               --check         check the configuration, the folders, the ledger, a token and one read of Graph,
                               one line each (exit 0: all ok; 1: something to fix), and exit; sends nothing
+              --export FILE   read every remoteActionAudit of the tenant configured (the source) into FILE, a
+                              Graph collection the import takes; run it again after an interruption to resume
+                              (exit 0: complete; 2: not complete; 1: configuration error)
+              --since T, --until T
+                              with --export: only those requested from T (included) until T (excluded);
+                              T is a date (2025-01-31, UTC) or a date-time with its offset
               --resend        send records the ledger knows as already created or updated once more
                               (etl.ledger.skip-done=false): a second copy of each in Graph
               --inbox DIR     folder to read (etl.inbox, default: inbox)
@@ -63,6 +76,9 @@ public final class EtlApplication {
     public static int run(String[] args, Map<String, String> overrides, Consumer<Main> started) {
         Map<String, String> props = new LinkedHashMap<>();
         boolean check = false;
+        Path export = null;
+        Instant since = null;
+        Instant until = null;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             switch (a) {
@@ -78,6 +94,25 @@ public final class EtlApplication {
                 }
                 case "--resend" -> props.put("etl.ledger.skip-done", "false");
                 case "--check" -> check = true;
+                case "--export", "--since", "--until" -> {
+                    if (i + 1 >= args.length) {
+                        System.err.println("ERROR: " + a + " needs a value\n" + USAGE);
+                        return RunStats.EXIT_CONFIG;
+                    }
+                    String value = args[++i];
+                    try {
+                        switch (a) {
+                            case "--export" -> export = Path.of(value);
+                            case "--since" -> since = instant(value);
+                            default -> until = instant(value);
+                        }
+                    } catch (DateTimeParseException | InvalidPathException e) {
+                        System.err.println("ERROR: " + a + " '" + Text.escape(value) + "' is not "
+                                + (a.equals("--export") ? "a file name" : "a date (2025-01-31) or a date-time with its "
+                                + "offset (2025-01-31T00:00:00Z)") + "\n" + USAGE);
+                        return RunStats.EXIT_CONFIG;
+                    }
+                }
                 case "--inbox", "--out" -> {
                     if (i + 1 >= args.length) {
                         System.err.println("ERROR: " + a + " needs a folder\n" + USAGE);
@@ -97,6 +132,17 @@ public final class EtlApplication {
         }
         props.putAll(overrides);
         CredentialLogFilter.install();
+        if (export == null && (since != null || until != null)) {
+            System.err.println("ERROR: --since and --until go with --export\n" + USAGE);
+            return RunStats.EXIT_CONFIG;
+        }
+        if (since != null && until != null && !since.isBefore(until)) {
+            System.err.println("ERROR: --since must come before --until");
+            return RunStats.EXIT_CONFIG;
+        }
+        if (export != null) {
+            return export(export, new CollectionPages.Window(since, until), props, started);
+        }
         if (check) {
             return new Preflight(System.out).run(PROPERTY_LOCATIONS, props);
         }
@@ -127,6 +173,34 @@ public final class EtlApplication {
             return stats.exitCode();
         }
         return RunStats.EXIT_OK;
+    }
+
+    /** --export: Camel Main with the export's configuration and route only. */
+    private static int export(Path file, CollectionPages.Window window, Map<String, String> props,
+                              Consumer<Main> started) {
+        Main main = new Main();
+        ExportConfiguration configuration = new ExportConfiguration(file, window, main::completed);
+        main.configure().addConfiguration(configuration);
+        main.configure().withRoutesIncludePattern(Files.isDirectory(Path.of("routes", "export"))
+                ? "file:routes/export/*.camel.yaml" : "classpath:routes/export/*.camel.yaml");
+        main.setDefaultPropertyPlaceholderLocation(PROPERTY_LOCATIONS);
+        props.forEach(main::addOverrideProperty);
+        started.accept(main);
+        try {
+            main.run();
+        } catch (Exception e) {
+            System.err.println("ERROR: cannot start: " + rootMessage(e));
+            return RunStats.EXIT_CONFIG;
+        }
+        return configuration.exitCode();
+    }
+
+    /** A date (the start of that day, UTC) or a date-time with its offset. */
+    static Instant instant(String text) {
+        if (text.length() == 10) {
+            return LocalDate.parse(text).atStartOfDay(ZoneOffset.UTC).toInstant();
+        }
+        return OffsetDateTime.parse(text).toInstant();
     }
 
     private static String summary(RunStats stats, EtlConfiguration configuration) {

@@ -130,24 +130,10 @@ public final class EtlConfiguration implements CamelConfiguration {
         RecordMapper mapper = new RecordMapper(schema, columns, new EnumValues(schema, s.valueAliases()),
                 new DateTimes(s.timeZone(), s.dateTimeFormats()), json);
 
-        TokenProvider tokens;
-        String tenant;
-        if (s.useSimulator()) {
-            EmbeddedGraph simulator = startSimulator(context, s);
-            target = new GraphTarget(simulator.graphBaseUrl(), true);
-            tenant = simulator.tenantId();
-            Secrets.register(simulator.clientSecret());
-            tokens = new ClientCredentialsTokenProvider(simulator.loginUrl(), simulator.tenantId(), simulator.clientId(),
-                    simulator.clientSecret(), simulator.origin() + "/.default", Duration.ofMillis(s.timeoutMillis()),
-                    clock);
-            LOG.warn("No graph.base-url and no credential configured: using the EMBEDDED GRAPH SIMULATOR at {}. "
-                    + "Nothing will be sent to Microsoft Graph.", simulator.graphBaseUrl());
-        } else {
-            target = new GraphTarget(s.effectiveBaseUrl(), false);
-            tenant = s.tenantId();
-            tokens = !s.token().isBlank() ? TokenProvider.fixed(s.token()) : clientCredentials(s, target, clock);
-            LOG.info("Target: {}, authenticating with {}", target.describe(), tokens);
-        }
+        GraphAccess graph = connect(context, s, clock);
+        target = graph.target();
+        TokenProvider tokens = graph.tokens();
+        String tenant = graph.tenant();
         if (!s.dryRun()) {
             tokens.token(); // preflight: a wrong secret or tenant stops the app now, with Entra's reason
         }
@@ -352,6 +338,31 @@ public final class EtlConfiguration implements CamelConfiguration {
             }
         }
         return dirs;
+    }
+
+    /** Where Graph is (the target, its tenant) and how its tokens are obtained. */
+    record GraphAccess(GraphTarget target, String tenant, TokenProvider tokens) {
+    }
+
+    /**
+     * The configured Graph and its credential; with none configured, the embedded simulator, started now and stopped
+     * with Camel, and said loudly.
+     */
+    static GraphAccess connect(CamelContext context, EtlSettings s, Clock clock) throws Exception {
+        if (s.useSimulator()) {
+            EmbeddedGraph simulator = startSimulator(context, s);
+            Secrets.register(simulator.clientSecret());
+            LOG.warn("No graph.base-url and no credential configured: using the EMBEDDED GRAPH SIMULATOR at {}. "
+                    + "Nothing will be sent to Microsoft Graph.", simulator.graphBaseUrl());
+            return new GraphAccess(new GraphTarget(simulator.graphBaseUrl(), true), simulator.tenantId(),
+                    new ClientCredentialsTokenProvider(simulator.loginUrl(), simulator.tenantId(), simulator.clientId(),
+                            simulator.clientSecret(), simulator.origin() + "/.default",
+                            Duration.ofMillis(s.timeoutMillis()), clock));
+        }
+        GraphTarget target = new GraphTarget(s.effectiveBaseUrl(), false);
+        TokenProvider tokens = !s.token().isBlank() ? TokenProvider.fixed(s.token()) : clientCredentials(s, target, clock);
+        LOG.info("Target: {}, authenticating with {}", target.describe(), tokens);
+        return new GraphAccess(target, s.tenantId(), tokens);
     }
 
     /**

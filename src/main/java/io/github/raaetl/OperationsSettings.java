@@ -1,6 +1,7 @@
 package io.github.raaetl;
 
 import io.github.raaetl.EtlSettings.InvalidSettingException;
+import io.github.raaetl.graph.CollectionPages;
 import io.github.raaetl.operations.CronSchedule;
 import org.apache.camel.spi.PropertiesComponent;
 
@@ -17,9 +18,10 @@ import java.util.Optional;
  * @param progressInterval how often a progress line is logged per file in work; zero: never
  * @param progressBar      a live bar instead of lines when the process has an interactive console
  * @param httpPort         where /observe/health and /observe/metrics are served; 0: not at all
+ * @param exportPageSize   records per page read by --export
  */
 public record OperationsSettings(Optional<CronSchedule> schedule, Duration progressInterval, boolean progressBar,
-                                 int httpPort) {
+                                 int httpPort, int exportPageSize) {
 
     public static OperationsSettings from(PropertiesComponent pc) {
         SettingsReader r = new SettingsReader(pc);
@@ -37,7 +39,15 @@ public record OperationsSettings(Optional<CronSchedule> schedule, Duration progr
                     + bar + "'");
         }
         return new OperationsSettings(schedule, Duration.ofMillis(r.longValue("etl.progress-interval-ms", 0)),
-                bar.equals("auto"), port(r.integer("etl.http-port", 0)));
+                bar.equals("auto"), port(r.integer("etl.http-port", 0)), pageSize(r.integer("etl.export.page-size", 1)));
+    }
+
+    private static int pageSize(int size) {
+        if (size > CollectionPages.MAX_PAGE_SIZE) {
+            throw new InvalidSettingException("etl.export.page-size must be at most " + CollectionPages.MAX_PAGE_SIZE
+                    + " (Graph's largest page), got " + size);
+        }
+        return size;
     }
 
     private static int port(int port) {

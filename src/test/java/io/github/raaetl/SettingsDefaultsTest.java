@@ -50,8 +50,8 @@ class SettingsDefaultsTest {
 
         Set<String> read = new TreeSet<>(readBySettings());
         read.addAll(placeholders(text));
-        try (Stream<Path> routes = Files.list(Path.of("routes"))) {
-            for (Path route : routes.toList()) {
+        try (Stream<Path> routes = Files.walk(Path.of("routes"))) {
+            for (Path route : routes.filter(Files::isRegularFile).toList()) {
                 read.addAll(placeholders(Files.readString(route)));
             }
         }

@@ -108,6 +108,9 @@ public final class GraphSimulator implements EmbeddedGraph {
     private final AtomicInteger maxInFlight = new AtomicInteger();
     private volatile boolean patchNoContent;
     private volatile boolean refuseFilter;
+    /** The generation of paging the $skiptokens handed out now belong to; older ones have expired. */
+    private final AtomicInteger pagingGeneration = new AtomicInteger();
+    private final AtomicInteger listsBeforeExpiry = new AtomicInteger(-1);
 
     /** Runs the simulator on its own until killed: see {@link SimulatorCommand} for the options. */
     public static void main(String[] args) throws Exception {
@@ -223,6 +226,16 @@ public final class GraphSimulator implements EmbeddedGraph {
     /** Answer PATCH with 204 No Content from now on, as Intune often does (the docs say 200 with the entity). */
     public void answerPatchWithNoContent(boolean noContent) {
         patchNoContent = noContent;
+    }
+
+    /** Every @odata.nextLink handed out so far expires: following one answers 400, as an old skip token does. */
+    public void expireNextLinks() {
+        pagingGeneration.incrementAndGet();
+    }
+
+    /** After {@code lists} more collection reads, every next link handed out by then expires (once). */
+    public void expireNextLinksAfter(int lists) {
+        listsBeforeExpiry.set(lists);
     }
 
     /** Answer any $filter with 400, as a tenant that does not support filtering this collection. */
@@ -440,6 +453,9 @@ public final class GraphSimulator implements EmbeddedGraph {
     }
 
     private Reply list(String rawQuery, String clientRequestId) {
+        if (listsBeforeExpiry.get() >= 0 && listsBeforeExpiry.getAndDecrement() == 0) {
+            expireNextLinks();
+        }
         if (refuseFilter && UrlEncoded.parse(rawQuery).containsKey("$filter")) {
             return Reply.error(400, "BadRequest", "Query option '$filter' is not supported for this collection.",
                     clientRequestId);
@@ -447,7 +463,7 @@ public final class GraphSimulator implements EmbeddedGraph {
         try {
             return Reply.of(200, ODataQuery.page(json, store.matching(ODataQuery.filter(rawQuery)),
                     graphBaseUrl() + COLLECTION_PATH, graphBaseUrl() + "/$metadata#deviceManagement/remoteActionAudits",
-                    rawQuery), clientRequestId);
+                    rawQuery, pagingGeneration.get()), clientRequestId);
         } catch (ODataQuery.BadQuery e) {
             return Reply.error(400, "BadRequest", e.getMessage(), clientRequestId);
         }

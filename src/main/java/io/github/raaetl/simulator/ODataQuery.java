@@ -25,7 +25,7 @@ final class ODataQuery {
 
     private static final int DEFAULT_TOP = 100;
     private static final Pattern CLAUSE = Pattern.compile(
-            "\\s*([A-Za-z][A-Za-z0-9]*)\\s+eq\\s+('(?:[^']|'')*'|[0-9][0-9TZ:.+\\-]*|true|false|null)\\s*");
+            "\\s*([A-Za-z][A-Za-z0-9]*)\\s+(eq|ne|ge|gt|le|lt)\\s+('(?:[^']|'')*'|[0-9][0-9TZ:.+\\-]*|true|false|null)\\s*");
 
     /** A filter the simulator cannot read: answered 400, as Graph answers a malformed query. */
     static final class BadQuery extends IllegalArgumentException {
@@ -48,13 +48,40 @@ final class ODataQuery {
             Matcher m = CLAUSE.matcher(part);
             if (!m.matches()) {
                 throw new BadQuery("Invalid filter clause: '" + part.strip() + "' (the simulator supports "
-                        + "'property eq literal' joined with 'and')");
+                        + "'property op literal', op one of eq ne ge gt le lt, joined with 'and')");
             }
             String property = m.group(1);
-            String literal = m.group(2);
-            clauses.add(r -> matches(r.get(property), literal));
+            String op = m.group(2);
+            String literal = m.group(3);
+            clauses.add(r -> holds(op, r.get(property), literal));
         }
         return r -> clauses.stream().allMatch(c -> c.test(r));
+    }
+
+    private static boolean holds(String op, JsonNode value, String literal) {
+        if (op.equals("eq")) {
+            return matches(value, literal);
+        }
+        if (op.equals("ne")) {
+            return !matches(value, literal);
+        }
+        if (value == null || value.isNull() || literal.equals("null")) {
+            return false; // an order with null holds for no record, as in OData
+        }
+        int c;
+        try {
+            c = OffsetDateTime.parse(value.asText()).toInstant().compareTo(OffsetDateTime.parse(literal).toInstant());
+        } catch (DateTimeParseException notADate) {
+            String text = literal.startsWith("'") ? literal.substring(1, literal.length() - 1).replace("''", "'")
+                    : literal;
+            c = value.asText().compareTo(text);
+        }
+        return switch (op) {
+            case "ge" -> c >= 0;
+            case "gt" -> c > 0;
+            case "le" -> c <= 0;
+            default -> c < 0;
+        };
     }
 
     private static boolean matches(JsonNode value, String literal) {
@@ -83,10 +110,10 @@ final class ODataQuery {
      * @param rawQuery      the request's query string, undecoded
      */
     static ObjectNode page(ObjectMapper json, List<ObjectNode> matching, String collectionUrl, String metadataUrl,
-                           String rawQuery) {
+                           String rawQuery, int generation) {
         Map<String, String> query = UrlEncoded.parse(rawQuery);
         int top = Integer.parseInt(query.getOrDefault("$top", String.valueOf(DEFAULT_TOP)));
-        int skip = Integer.parseInt(query.getOrDefault("$skiptoken", "0"));
+        int skip = skip(query.get("$skiptoken"), generation);
         ObjectNode page = json.createObjectNode();
         page.put("@odata.context", metadataUrl);
         ArrayNode value = page.putArray("value");
@@ -95,8 +122,24 @@ final class ODataQuery {
             String filter = query.get("$filter");
             page.put("@odata.nextLink", collectionUrl + "?" + (filter == null ? "" : "$filter="
                     + URLEncoder.encode(filter, StandardCharsets.UTF_8).replace("+", "%20") + "&") + "$top=" + top
-                    + "&$skiptoken=" + (skip + top));
+                    + "&$skiptoken=" + generation + "-" + (skip + top));
         }
         return page;
+    }
+
+    /** Where a $skiptoken continues: it holds the generation of paging it was made in, and an older one has expired. */
+    private static int skip(String token, int generation) {
+        if (token == null) {
+            return 0;
+        }
+        int dash = token.indexOf('-');
+        try {
+            if (dash > 0 && Integer.parseInt(token.substring(0, dash)) == generation) {
+                return Integer.parseInt(token.substring(dash + 1));
+            }
+        } catch (NumberFormatException e) {
+            // falls through: not a token of the simulator's
+        }
+        throw new BadQuery("The $skiptoken is invalid or has expired: list the collection again from its first page");
     }
 }

@@ -79,8 +79,14 @@ class GraphSimulatorTest {
         call("POST", COLLECTION, VALID);
         JsonNode page = json.readTree(call("GET", COLLECTION + "?$top=2", null).body());
         assertThat(page.get("value")).hasSize(2);
-        assertThat(page.get("@odata.nextLink").asText()).contains("$skiptoken=2");
+        assertThat(page.get("@odata.nextLink").asText()).contains("$skiptoken=0-2");
         assertThat(page.get("@odata.context").asText()).endsWith("$metadata#deviceManagement/remoteActionAudits");
+        String next = page.get("@odata.nextLink").asText().substring(sim.graphBaseUrl().length());
+        assertThat(call("GET", next, null).statusCode()).isEqualTo(200);
+        sim.expireNextLinks(); // as a skip token kept too long
+        HttpResponse<String> expired = call("GET", next, null);
+        assertThat(expired.statusCode()).isEqualTo(400);
+        assertThat(expired.body()).contains("$skiptoken is invalid or has expired");
     }
 
     @Test
