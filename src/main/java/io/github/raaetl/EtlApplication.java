@@ -3,6 +3,7 @@ package io.github.raaetl;
 import io.github.raaetl.graph.CollectionPages;
 import io.github.raaetl.outcome.RunStats;
 import io.github.raaetl.support.Text;
+import org.apache.camel.CamelConfiguration;
 import org.apache.camel.main.Main;
 
 import java.nio.file.Files;
@@ -39,6 +40,9 @@ public final class EtlApplication {
               --since T, --until T
                               with --export: only those requested from T (included) until T (excluded);
                               T is a date (2025-01-31, UTC) or a date-time with its offset
+              --compare FILE  read the tenant configured (the target) and match it against FILE by content:
+                              prints missing, duplicated and extra, writes <out>/compare/NAME.missing.json and
+                              NAME.duplicates.csv (exit 0: nothing missing or duplicated; 2: some)
               --resend        send records the ledger knows as already created or updated once more
                               (etl.ledger.skip-done=false): a second copy of each in Graph
               --inbox DIR     folder to read (etl.inbox, default: inbox)
@@ -77,6 +81,7 @@ public final class EtlApplication {
         Map<String, String> props = new LinkedHashMap<>();
         boolean check = false;
         Path export = null;
+        Path compare = null;
         Instant since = null;
         Instant until = null;
         for (int i = 0; i < args.length; i++) {
@@ -94,7 +99,7 @@ public final class EtlApplication {
                 }
                 case "--resend" -> props.put("etl.ledger.skip-done", "false");
                 case "--check" -> check = true;
-                case "--export", "--since", "--until" -> {
+                case "--export", "--since", "--until", "--compare" -> {
                     if (i + 1 >= args.length) {
                         System.err.println("ERROR: " + a + " needs a value\n" + USAGE);
                         return RunStats.EXIT_CONFIG;
@@ -103,12 +108,13 @@ public final class EtlApplication {
                     try {
                         switch (a) {
                             case "--export" -> export = Path.of(value);
+                            case "--compare" -> compare = Path.of(value);
                             case "--since" -> since = instant(value);
                             default -> until = instant(value);
                         }
                     } catch (DateTimeParseException | InvalidPathException e) {
                         System.err.println("ERROR: " + a + " '" + Text.escape(value) + "' is not "
-                                + (a.equals("--export") ? "a file name" : "a date (2025-01-31) or a date-time with its "
+                                + (a.equals("--export") || a.equals("--compare") ? "a file name" : "a date (2025-01-31) or a date-time with its "
                                 + "offset (2025-01-31T00:00:00Z)") + "\n" + USAGE);
                         return RunStats.EXIT_CONFIG;
                     }
@@ -141,7 +147,19 @@ public final class EtlApplication {
             return RunStats.EXIT_CONFIG;
         }
         if (export != null) {
-            return export(export, new CollectionPages.Window(since, until), props, started);
+            Main main = new Main();
+            ExportConfiguration exporting = new ExportConfiguration(export, new CollectionPages.Window(since, until),
+                    main::completed);
+            return command(main, exporting, "export", props, started) ? exporting.exitCode() : RunStats.EXIT_CONFIG;
+        }
+        if (compare != null) {
+            if (!Files.isRegularFile(compare)) {
+                System.err.println("ERROR: --compare " + Text.escape(compare.toString()) + ": no such file");
+                return RunStats.EXIT_CONFIG;
+            }
+            Main main = new Main();
+            CompareConfiguration comparing = new CompareConfiguration(compare, main::completed);
+            return command(main, comparing, "compare", props, started) ? comparing.exitCode() : RunStats.EXIT_CONFIG;
         }
         if (check) {
             return new Preflight(System.out).run(PROPERTY_LOCATIONS, props);
@@ -175,24 +193,25 @@ public final class EtlApplication {
         return RunStats.EXIT_OK;
     }
 
-    /** --export: Camel Main with the export's configuration and route only. */
-    private static int export(Path file, CollectionPages.Window window, Map<String, String> props,
-                              Consumer<Main> started) {
-        Main main = new Main();
-        ExportConfiguration configuration = new ExportConfiguration(file, window, main::completed);
+    /**
+     * A command beside the inbox (--export, --compare): Camel Main with its own configuration and its routes only
+     * (routes/NAME/). @return false when it could not start
+     */
+    private static boolean command(Main main, CamelConfiguration configuration, String name, Map<String, String> props,
+                                   Consumer<Main> started) {
         main.configure().addConfiguration(configuration);
-        main.configure().withRoutesIncludePattern(Files.isDirectory(Path.of("routes", "export"))
-                ? "file:routes/export/*.camel.yaml" : "classpath:routes/export/*.camel.yaml");
+        main.configure().withRoutesIncludePattern(Files.isDirectory(Path.of("routes", name))
+                ? "file:routes/" + name + "/*.camel.yaml" : "classpath:routes/" + name + "/*.camel.yaml");
         main.setDefaultPropertyPlaceholderLocation(PROPERTY_LOCATIONS);
         props.forEach(main::addOverrideProperty);
         started.accept(main);
         try {
             main.run();
+            return true;
         } catch (Exception e) {
             System.err.println("ERROR: cannot start: " + rootMessage(e));
-            return RunStats.EXIT_CONFIG;
+            return false;
         }
-        return configuration.exitCode();
     }
 
     /** A date (the start of that day, UTC) or a date-time with its offset. */

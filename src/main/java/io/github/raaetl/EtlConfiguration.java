@@ -123,12 +123,9 @@ public final class EtlConfiguration implements CamelConfiguration {
         Registry registry = context.getRegistry();
         ObjectMapper json = new ObjectMapper();
         Clock clock = Clock.systemUTC();
-        EntitySchema schema = EntitySchema.load();
         OutputDirs dirs = checkFolders(s);
-        // the rejected files' error column comes back with every fixed file that is dropped again
-        ColumnResolver columns = new ColumnResolver(schema, s.columnAliases(), Set.of(RecordSink.ERROR_COLUMN));
-        RecordMapper mapper = new RecordMapper(schema, columns, new EnumValues(schema, s.valueAliases()),
-                new DateTimes(s.timeZone(), s.dateTimeFormats()), json);
+        ColumnResolver columns = columns(s);
+        RecordMapper mapper = mapper(s, columns, json);
 
         GraphAccess graph = connect(context, s, clock);
         target = graph.target();
@@ -140,8 +137,7 @@ public final class EtlConfiguration implements CamelConfiguration {
 
         GraphRequests requests = new GraphRequests(target, json);
 
-        RecordReaders readers = new RecordReaders(s.csvDelimiter(), s.maxRecordBytes(), new FileStability(
-                s.readLockMinAgeMillis(), s.readLockCheckIntervalMillis(), s.readLockTimeoutMillis()));
+        RecordReaders readers = readers(s);
         // inputs archived lately are looked at again for as long as a file being written is waited for
         ArchivedInputs archived = new ArchivedInputs(s.inbox().toAbsolutePath(), s.readLockTimeoutMillis(), clock);
         InputArchive archive = new InputArchive(dirs, s.keepInput(), s.doneFile(), target.describe(),
@@ -338,6 +334,22 @@ public final class EtlConfiguration implements CamelConfiguration {
             }
         }
         return dirs;
+    }
+
+    /** The columns' names to properties; the rejected files' error column comes back with every fixed file. */
+    static ColumnResolver columns(EtlSettings s) {
+        return new ColumnResolver(EntitySchema.load(), s.columnAliases(), Set.of(RecordSink.ERROR_COLUMN));
+    }
+
+    static RecordMapper mapper(EtlSettings s, ColumnResolver columns, ObjectMapper json) {
+        EntitySchema schema = EntitySchema.load();
+        return new RecordMapper(schema, columns, new EnumValues(schema, s.valueAliases()),
+                new DateTimes(s.timeZone(), s.dateTimeFormats()), json);
+    }
+
+    static RecordReaders readers(EtlSettings s) {
+        return new RecordReaders(s.csvDelimiter(), s.maxRecordBytes(), new FileStability(
+                s.readLockMinAgeMillis(), s.readLockCheckIntervalMillis(), s.readLockTimeoutMillis()));
     }
 
     /** Where Graph is (the target, its tenant) and how its tokens are obtained. */

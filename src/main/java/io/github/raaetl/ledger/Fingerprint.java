@@ -65,6 +65,25 @@ public final class Fingerprint {
     }
 
     /**
+     * What a record says, whoever holds it and under whatever id: a SHA-256 over its payload in the same canonical form
+     * (for --compare, which matches a source's records with a target's by content).
+     */
+    public static String ofContent(MappedRecord record) {
+        if (!record.valid()) {
+            throw new IllegalArgumentException("an invalid record has no content key");
+        }
+        MessageDigest sha = SHA_256.get();
+        sha.reset();
+        try (JsonGenerator out = JSON.createGenerator(new DigestOutputStream(OutputStream.nullOutputStream(), sha),
+                JsonEncoding.UTF8)) {
+            canonical(out, record.payload(), true);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot fingerprint a record", e);
+        }
+        return HexFormat.of().formatHex(sha.digest());
+    }
+
+    /**
      * Object members sorted by name at every depth (the entity's own {@code @odata.type} left out at the top); array
      * order is kept (it means something).
      */

@@ -74,6 +74,25 @@ public final class EntitySchema {
         return properties;
     }
 
+    /**
+     * Whether {@code value} is what the service stores for a property a create left out (an enum's first member, the
+     * CLR's minimum date-time, an empty list): the same record then reads back with it, so a comparison by content
+     * cannot tell the two apart, and must not.
+     */
+    public boolean isServiceDefault(String name, JsonNode value) {
+        Property p = properties.get(name);
+        if (p == null || value == null || value.isNull()) {
+            return value == null || value.isNull();
+        }
+        if (p.isEnum()) {
+            return !p.members().isEmpty() && p.members().get(0).equals(value.asText());
+        }
+        if (p.kind() == Kind.DATE_TIME) {
+            return value.asText().startsWith("0001-01-01T00:00:00");
+        }
+        return p.kind() == Kind.KEY_VALUE_LIST && value.isArray() && value.isEmpty();
+    }
+
     /** The evolvable-enum sentinel ({@code unknownFutureValue}); never a real action. */
     public String sentinel() {
         return sentinel;
