@@ -186,8 +186,9 @@ public final class EtlApplication {
         if (settings == null) {
             return RunStats.EXIT_CONFIG;
         }
+        Path report = configuration.reports() == null ? null : configuration.reports().write(stats.exitCode());
         if (settings.once()) {
-            System.out.println(summary(stats, configuration));
+            System.out.println(summary(stats, configuration) + (report == null ? "" : "\nReport: " + report));
             return stats.exitCode();
         }
         return RunStats.EXIT_OK;

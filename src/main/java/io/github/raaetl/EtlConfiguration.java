@@ -15,6 +15,7 @@ import io.github.raaetl.camel.LoaderMetrics;
 import io.github.raaetl.camel.ProgressReporter;
 import io.github.raaetl.camel.ReadinessChecks;
 import io.github.raaetl.camel.RunControl;
+import io.github.raaetl.camel.RunReports;
 import io.github.raaetl.camel.ScheduledImports;
 import io.github.raaetl.graph.ClientCertificate;
 import io.github.raaetl.graph.ClientCredentialsTokenProvider;
@@ -91,6 +92,7 @@ public final class EtlConfiguration implements CamelConfiguration {
     private final Runnable stop;
     private volatile GraphTarget target;
     private volatile EtlSettings settings;
+    private volatile RunReports reports;
 
     /**
      * @param stats where file summaries are totalled (the caller reads the exit code from it)
@@ -103,6 +105,11 @@ public final class EtlConfiguration implements CamelConfiguration {
 
     public GraphTarget target() {
         return target;
+    }
+
+    /** The run's report, once Camel has configured the application; null before. */
+    public RunReports reports() {
+        return reports;
     }
 
     /** The settings in force, once Camel has configured the application; null before. */
@@ -151,7 +158,7 @@ public final class EtlConfiguration implements CamelConfiguration {
         LedgerSteps ledgerSteps = new LedgerSteps(guard, clock);
         registry.bind("ledgerSteps", ledgerSteps);
         LoaderMetrics metrics = new LoaderMetrics();
-        RecordSteps recordSteps = new RecordSteps(mapper, requests, json, ledgerSteps, metrics);
+        RecordSteps recordSteps = new RecordSteps(mapper, requests, json, ledgerSteps, metrics, stats);
         registry.bind("recordSteps", recordSteps);
         FileTaking taking = new FileTaking(ledger, inboxSeen, archived, archive, stats, s.once(),
                 s.readLockTimeoutMillis(), clock);
@@ -185,6 +192,9 @@ public final class EtlConfiguration implements CamelConfiguration {
                 clock, metrics));
         observe(context, s, tokens, ledger, gate, budget, metrics);
         OperationsSettings ops = OperationsSettings.from(context.getPropertiesComponent());
+        reports = new RunReports(context, stats, metrics, budget, gate, s.output().resolve("reports"),
+                target.describe(), clock);
+        context.addService(reports, true, true);
         registry.bind("runControl", new RunControl(s.once(), stop, schedule(context, s, ops, clock), archived));
         reportProgress(context, ops);
         LOG.info("Inbox {} -> outputs under {}{}{}", s.inbox().toAbsolutePath(), s.output().toAbsolutePath(),
@@ -202,7 +212,8 @@ public final class EtlConfiguration implements CamelConfiguration {
             LOG.info("etl.schedule {} is not used: --once reads the inbox now, once", cron.get());
         }
         ScheduledImports imports = cron.isEmpty() || s.once() ? null
-                : new ScheduledImports(cron.get(), context, "inbox", stats, clock);
+                : new ScheduledImports(cron.get(), context, "inbox", stats, clock,
+                () -> reports.write(stats.exitCode()));
         PropertiesComponent pc = context.getPropertiesComponent();
         pc.addOverrideProperty("etl.derived.scheduled", String.valueOf(imports != null));
         pc.addOverrideProperty("etl.derived.inbox-auto-startup", String.valueOf(imports == null));

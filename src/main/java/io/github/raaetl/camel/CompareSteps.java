@@ -11,7 +11,9 @@ import io.github.raaetl.ledger.Fingerprint;
 import io.github.raaetl.mapping.EntitySchema;
 import io.github.raaetl.mapping.MappedRecord;
 import io.github.raaetl.mapping.RecordMapper;
+import io.github.raaetl.outcome.AtomicFile;
 import io.github.raaetl.outcome.CompareIndex;
+import io.github.raaetl.outcome.RunReport;
 import io.github.raaetl.outcome.RunStats;
 import io.github.raaetl.support.FileNames;
 import io.github.raaetl.support.Text;
@@ -20,6 +22,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.time.Instant;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -50,6 +55,7 @@ public final class CompareSteps {
     private final Runnable stop;
     private volatile int exitCode = RunStats.EXIT_INCOMPLETE;
     private volatile CompareIndex.Counts counts;
+    private volatile Instant started;
 
     /**
      * @param target  the target, in words
@@ -80,6 +86,7 @@ public final class CompareSteps {
     }
 
     public void run(Exchange exchange) {
+        started = Instant.now();
         String name = FileNames.stem(file.getFileName().toString());
         try (CompareIndex index = CompareIndex.create(compareDir.resolve("." + name + ".compare.db"))) {
             long unreadable = indexFile(index, exchange);
@@ -101,6 +108,7 @@ public final class CompareSteps {
             System.out.println(line);
             System.out.println("Missing (drop it in the target's inbox to load them): " + missing);
             System.out.println("Duplicated (the target ids of each): " + duplicates);
+            System.out.println("Report: " + report(name, c));
         } catch (IOException | UnreadableFileException e) {
             LOG.error("comparison stopped: {}", Text.describe(e));
         } catch (CollectionPages.Failed | CollectionPages.Expired | CollectionPages.FilterRefused e) {
@@ -110,6 +118,23 @@ public final class CompareSteps {
         } finally {
             stop.run();
         }
+    }
+
+    /** The comparison's page: the run report with its missing, duplicated and extra counts. */
+    private Path report(String name, CompareIndex.Counts c) throws IOException {
+        Map<String, Long> compared = new LinkedHashMap<>();
+        compared.put("Records in the file", c.fileRecords());
+        compared.put("Records in the target", c.targetRecords());
+        compared.put("Missing (in the file, not in the target)", c.missing());
+        compared.put("Duplicated (in the target more than once)", c.duplicated());
+        compared.put("Surplus copies of them", c.surplusCopies());
+        compared.put("Extra (in the target, not in the file)", c.extra());
+        Instant now = Instant.now();
+        String html = RunReport.html(new RunReport.Data("Comparison of " + file.getFileName() + " with the target",
+                target, started, now, exitCode, Map.of(), List.of(), List.of(), List.of(), compared));
+        AtomicFile out = new AtomicFile(compareDir.resolve(name + ".report.html"));
+        Files.writeString(out.part(), html, StandardCharsets.UTF_8);
+        return out.publish();
     }
 
     /**

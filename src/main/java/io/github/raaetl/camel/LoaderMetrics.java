@@ -31,6 +31,9 @@ public final class LoaderMetrics {
     private final Counter throttled;
     private final Counter retries;
     private final Timer requests;
+    /** Answers and 429s so far, read by the run report's timeline. */
+    private final java.util.concurrent.atomic.LongAdder answers = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.LongAdder throttles = new java.util.concurrent.atomic.LongAdder();
 
     public LoaderMetrics() {
         throttled = Counter.builder("etl.graph.throttled").description("Writes Graph answered 429 (or 503 with "
@@ -61,9 +64,23 @@ public final class LoaderMetrics {
         if (nanos >= 0) {
             requests.record(nanos, TimeUnit.NANOSECONDS);
         }
+        if (status != 0) {
+            answers.increment();
+        }
         if (status == 429) {
             throttled.increment();
+            throttles.increment();
         }
+    }
+
+    /** Requests Graph answered so far (any status). */
+    public long answers() {
+        return answers.sum();
+    }
+
+    /** 429s so far. */
+    public long throttles() {
+        return throttles.sum();
     }
 
     public void retried() {

@@ -15,6 +15,7 @@ import io.github.raaetl.outcome.FileRun;
 import io.github.raaetl.outcome.Outcome;
 import io.github.raaetl.outcome.Provenance;
 import io.github.raaetl.outcome.RecordResult;
+import io.github.raaetl.outcome.RunStats;
 import io.github.raaetl.support.Text;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
@@ -35,9 +36,12 @@ public final class RecordSteps {
     private final ObjectMapper json;
     private final LedgerSteps ledger;
     private final LoaderMetrics metrics;
+    private final RunStats stats;
 
+    /** @param stats where the records that did not go in are grouped by reason, for the run report */
     public RecordSteps(RecordMapper mapper, GraphRequests requests, ObjectMapper json, LedgerSteps ledger,
-                       LoaderMetrics metrics) {
+                       LoaderMetrics metrics, RunStats stats) {
+        this.stats = stats;
         this.metrics = metrics;
         this.mapper = mapper;
         this.requests = requests;
@@ -184,6 +188,9 @@ public final class RecordSteps {
         ledger.settle(exchange, result, r -> {
             run.complete(answered, r, request);
             metrics.record(r.tally(), r.operation());
+            if (r.outcome() == Outcome.INVALID || r.outcome() == Outcome.REJECTED || r.outcome() == Outcome.RETRY) {
+                stats.problems().add(run.fileName(), r.tally(), r.record(), r.message());
+            }
         });
     }
 

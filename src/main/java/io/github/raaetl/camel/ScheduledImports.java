@@ -36,10 +36,14 @@ public final class ScheduledImports {
     private final AtomicBoolean finishing = new AtomicBoolean();
     private final AtomicInteger skipped = new AtomicInteger();
     private volatile Instant started;
+    private final Runnable afterImport;
     private volatile int filesBefore;
     private volatile long recordsBefore;
 
-    public ScheduledImports(CronSchedule schedule, CamelContext context, String inboxRoute, RunStats stats, Clock clock) {
+    /** @param afterImport what follows each import (the run report) */
+    public ScheduledImports(CronSchedule schedule, CamelContext context, String inboxRoute, RunStats stats, Clock clock,
+                            Runnable afterImport) {
+        this.afterImport = afterImport;
         this.schedule = schedule;
         this.context = context;
         this.inboxRoute = inboxRoute;
@@ -87,6 +91,7 @@ public final class ScheduledImports {
                 LOG.error("Cannot stop the inbox route after a scheduled import: {}", e.toString());
             } finally {
                 Duration took = Duration.between(started, clock.instant());
+                afterImport.run();
                 working.set(false);
                 LOG.info("Scheduled import done in {} s: {} file(s), {} record(s); next firing {}",
                         took.toMillis() / 1000, stats.files() + stats.leftInInbox() - filesBefore,

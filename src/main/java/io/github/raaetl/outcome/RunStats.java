@@ -1,5 +1,6 @@
 package io.github.raaetl.outcome;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,6 +22,29 @@ public final class RunStats {
     private int leftInInbox;
     private long records;
     private final List<FileRun> inWork = new ArrayList<>();
+    private final List<FileSummary> summaries = new ArrayList<>();
+    private final ProblemGroups problems = new ProblemGroups();
+    private final RunTimeline timeline = new RunTimeline();
+    private final Instant started = Instant.now();
+
+    /** When the run started (for its report). */
+    public Instant started() {
+        return started;
+    }
+
+    /** The summaries of the files done, in the order they ended. */
+    public synchronized List<FileSummary> summaries() {
+        return List.copyOf(summaries);
+    }
+
+    /** The records that did not go in, by reason. */
+    public ProblemGroups problems() {
+        return problems;
+    }
+
+    public RunTimeline timeline() {
+        return timeline;
+    }
 
     /** A file's records are being read and sent (until {@link #ended}). */
     public synchronized void working(FileRun run) {
@@ -42,6 +66,7 @@ public final class RunStats {
     }
 
     public synchronized void add(FileSummary summary) {
+        summaries.add(summary);
         files++;
         records += summary.records();
         if (summary.failure() != null) {
@@ -55,6 +80,7 @@ public final class RunStats {
      * next run reads it again).
      */
     public synchronized void addLeftInInbox(FileSummary summary) {
+        summaries.add(summary);
         files++;
         leftInInbox++;
         records += summary.records();

@@ -49,7 +49,8 @@ class RecordStepsTest {
         EntitySchema schema = EntitySchema.load();
         RecordSteps steps = new RecordSteps(new RecordMapper(schema, new ColumnResolver(schema, Map.of(), Set.of()),
                 new EnumValues(schema, Map.of()), new DateTimes(ZoneOffset.UTC, List.of()), json),
-                new GraphRequests(target, json), json, new LedgerSteps(null, Clock.systemUTC()), new LoaderMetrics());
+                new GraphRequests(target, json), json, new LedgerSteps(null, Clock.systemUTC()), new LoaderMetrics(),
+                new io.github.raaetl.outcome.RunStats());
 
         Exchange exchange = new DefaultExchange(new DefaultCamelContext());
         exchange.setProperty(Props.FILE_RUN, run);

@@ -83,6 +83,10 @@ class CompareEndToEndTest extends EndToEndSupport {
         }
 
         assertThat(compare(file)).isEqualTo(2);
+        assertThat(Files.readString(out.resolve("compare/source.report.html")))
+                .contains("<dt>Missing (in the file, not in the target)</dt><dd>3</dd>")
+                .contains("<dt>Duplicated (in the target more than once)</dt><dd>2</dd>")
+                .contains("<dt>Extra (in the target, not in the file)</dt><dd>4</dd>");
         JsonNode missing = json.readTree(out.resolve("compare/source.missing.json").toFile());
         assertThat(missing.get("value")).hasSize(3);
         assertThat(missing.get("value").findValuesAsText("deviceDisplayName"))
