@@ -61,6 +61,7 @@ public final class ExportFile implements AutoCloseable {
      */
     public static ExportFile open(Path target, String window, ObjectMapper json) throws IOException {
         AtomicFile file = new AtomicFile(target.toAbsolutePath().normalize());
+        Files.createDirectories(file.target().getParent()); // --export exports/x.json: the folder may not exist yet
         Path journalPath = file.target().resolveSibling("." + file.target().getFileName() + ".export.db");
         boolean resuming = Files.exists(journalPath) && Files.exists(file.part());
         if (!resuming) {

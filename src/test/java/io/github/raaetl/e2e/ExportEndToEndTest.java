@@ -60,8 +60,7 @@ class ExportEndToEndTest extends EndToEndSupport {
     @Test
     void aPagedCollectionIsExportedWholeAndTheImportTakesIt() throws Exception {
         seed(sim);
-        Path file = work.resolve("export/tenant.json");
-        Files.createDirectories(file.getParent());
+        Path file = work.resolve("export/tenant.json"); // a folder that does not exist yet
 
         JsonNode exported = export(file);
         assertThat(exported.get("@odata.context").asText()).endsWith("$metadata#deviceManagement/remoteActionAudits");
