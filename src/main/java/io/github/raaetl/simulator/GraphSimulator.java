@@ -461,7 +461,7 @@ public final class GraphSimulator implements EmbeddedGraph {
                     clientRequestId);
         }
         try {
-            return Reply.of(200, ODataQuery.page(json, store.matching(ODataQuery.filter(rawQuery)),
+            return Reply.of(200, ODataQuery.page(json, store,
                     graphBaseUrl() + COLLECTION_PATH, graphBaseUrl() + "/$metadata#deviceManagement/remoteActionAudits",
                     rawQuery, pagingGeneration.get()), clientRequestId);
         } catch (ODataQuery.BadQuery e) {

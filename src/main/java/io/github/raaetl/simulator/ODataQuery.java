@@ -105,20 +105,21 @@ final class ODataQuery {
     }
 
     /**
-     * @param matching      the records the query's filter keeps
+     * @param store         the records, of which the query's filter keeps some
      * @param collectionUrl the collection's absolute URL, for the context and next links
      * @param rawQuery      the request's query string, undecoded
      */
-    static ObjectNode page(ObjectMapper json, List<ObjectNode> matching, String collectionUrl, String metadataUrl,
+    static ObjectNode page(ObjectMapper json, RecordStore store, String collectionUrl, String metadataUrl,
                            String rawQuery, int generation) {
         Map<String, String> query = UrlEncoded.parse(rawQuery);
         int top = Integer.parseInt(query.getOrDefault("$top", String.valueOf(DEFAULT_TOP)));
         int skip = skip(query.get("$skiptoken"), generation);
+        RecordStore.Slice slice = store.matching(filter(rawQuery), skip, top);
         ObjectNode page = json.createObjectNode();
         page.put("@odata.context", metadataUrl);
         ArrayNode value = page.putArray("value");
-        matching.stream().skip(skip).limit(top).forEach(value::add);
-        if (skip + top < matching.size()) {
+        slice.records().forEach(value::add);
+        if (slice.more()) {
             String filter = query.get("$filter");
             page.put("@odata.nextLink", collectionUrl + "?" + (filter == null ? "" : "$filter="
                     + URLEncoder.encode(filter, StandardCharsets.UTF_8).replace("+", "%20") + "&") + "$top=" + top

@@ -85,9 +85,18 @@ final class RecordStore {
         records.put(id, copy);
     }
 
-    /** Copies of the records a filter keeps, in creation order. */
-    synchronized List<ObjectNode> matching(java.util.function.Predicate<JsonNode> filter) {
-        return records.values().stream().filter(filter).map(ObjectNode::deepCopy).toList();
+    /** One page of what a filter keeps: copies of its records, and whether more follow. */
+    record Slice(List<ObjectNode> records, boolean more) {
+    }
+
+    /**
+     * Copies of the records a filter keeps, in creation order, from the {@code skip}-th, at most {@code top}: only
+     * the page is copied (a whole tenant copied for each page made an export of N records cost N² copies).
+     */
+    synchronized Slice matching(java.util.function.Predicate<JsonNode> filter, int skip, int top) {
+        List<ObjectNode> page = records.values().stream().filter(filter).skip(skip).limit(top + 1L)
+                .map(ObjectNode::deepCopy).toList();
+        return page.size() > top ? new Slice(page.subList(0, top), true) : new Slice(page, false);
     }
 
     synchronized int size() {
