@@ -86,7 +86,7 @@ set +e
 (set -a; . "$work/target.env"; set +a; java -jar "$jar" --compare "$work/export/tenant.json" --out "$work/out") > "$work/compare.log" 2>&1
 compare_code=$?
 set -e
-line=$(grep '^Compared' "$work/compare.log")
+line=$(grep -o 'Compared .*' "$work/compare.log")
 missing=$(echo "$line" | grep -oE 'missing [0-9]+' | cut -d' ' -f2)
 duplicated=$(echo "$line" | grep -oE 'duplicated [0-9]+' | cut -d' ' -f2)
 extra=$(echo "$line" | grep -oE 'extra [0-9]+' | cut -d' ' -f2)

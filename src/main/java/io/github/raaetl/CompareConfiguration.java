@@ -2,19 +2,13 @@ package io.github.raaetl;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.raaetl.camel.CompareSteps;
-import io.github.raaetl.camel.GraphReader;
-import io.github.raaetl.graph.CollectionPages;
-import io.github.raaetl.graph.GraphRequests;
-import io.github.raaetl.graph.GraphResponses;
 import io.github.raaetl.graph.GraphTarget;
-import io.github.raaetl.graph.RetryPolicy;
 import io.github.raaetl.mapping.EntitySchema;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 
 /**
  * Wires --compare: the Graph and credential configured (the target's), read through camel-http page by page, and the
@@ -41,16 +35,12 @@ final class CompareConfiguration implements CamelConfiguration {
         OperationsSettings ops = OperationsSettings.from(context.getPropertiesComponent());
         ObjectMapper json = new ObjectMapper();
         Clock clock = Clock.systemUTC();
-        EtlConfiguration.GraphAccess graph = EtlConfiguration.connect(context, s, clock);
+        Parts.GraphAccess graph = Parts.connect(context, s, clock);
         graph.tokens().token(); // a wrong secret or tenant stops the comparison now, with Entra's reason
         GraphTarget target = graph.target();
-        CollectionPages pages = new CollectionPages(new GraphReader(context.createProducerTemplate(),
-                new GraphRequests(target, json), graph.tokens()), target, json, new GraphResponses(json, clock),
-                new RetryPolicy(s.maxAttempts(), s.retryBaseDelayMillis(), s.retryMaxDelayMillis()),
-                Duration.ofMillis(s.giveUpAfterMillis()), clock, Thread::sleep, ops.exportPageSize());
-        steps = new CompareSteps(file, EtlConfiguration.readers(s), EtlConfiguration.mapper(s,
-                EtlConfiguration.columns(s), json), EntitySchema.load(), pages, json, s.output().resolve("compare"), target.describe(),
-                target.baseUrl() + "/$metadata#deviceManagement/remoteActionAudits", stop);
+        steps = new CompareSteps(file, Parts.readers(s), Parts.mapper(s, Parts.columns(s), json), EntitySchema.load(),
+                Parts.collectionPages(context, s, ops, graph, json, clock), json, s.output().resolve("compare"),
+                target.describe(), target.baseUrl() + "/$metadata#deviceManagement/remoteActionAudits", stop);
         context.getRegistry().bind("compareSteps", steps);
     }
 }

@@ -17,20 +17,15 @@ import io.github.raaetl.camel.ReadinessChecks;
 import io.github.raaetl.camel.RunControl;
 import io.github.raaetl.camel.RunReports;
 import io.github.raaetl.camel.ScheduledImports;
-import io.github.raaetl.graph.ClientCertificate;
-import io.github.raaetl.graph.ClientCredentialsTokenProvider;
-import io.github.raaetl.graph.EmbeddedGraph;
 import io.github.raaetl.graph.GraphGate;
 import io.github.raaetl.graph.GraphLookup;
 import io.github.raaetl.graph.GraphRequests;
 import io.github.raaetl.graph.GraphResponses;
 import io.github.raaetl.graph.GraphTarget;
-import io.github.raaetl.graph.MsalTokenProvider;
 import io.github.raaetl.graph.RequestBatcher;
 import io.github.raaetl.graph.RetryPolicy;
 import io.github.raaetl.graph.TokenProvider;
 import io.github.raaetl.graph.WriteBudget;
-import io.github.raaetl.input.FileStability;
 import io.github.raaetl.input.RecordReaders;
 import io.github.raaetl.ledger.LedgerConfig;
 import io.github.raaetl.ledger.LedgerGuard;
@@ -38,18 +33,13 @@ import io.github.raaetl.ledger.LedgerOwner;
 import io.github.raaetl.ledger.LedgerUnavailableException;
 import io.github.raaetl.ledger.RecordLedger;
 import io.github.raaetl.mapping.ColumnResolver;
-import io.github.raaetl.mapping.DateTimes;
-import io.github.raaetl.mapping.EntitySchema;
-import io.github.raaetl.mapping.EnumValues;
 import io.github.raaetl.mapping.RecordMapper;
 import io.github.raaetl.operations.CronSchedule;
 import io.github.raaetl.outcome.ArchivedInputs;
 import io.github.raaetl.outcome.InputArchive;
 import io.github.raaetl.outcome.OutputDirs;
 import io.github.raaetl.outcome.OutputFailure;
-import io.github.raaetl.outcome.RecordSink;
 import io.github.raaetl.outcome.RunStats;
-import io.github.raaetl.support.Secrets;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -64,12 +54,10 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.regex.Pattern;
-import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -131,10 +119,10 @@ public final class EtlConfiguration implements CamelConfiguration {
         ObjectMapper json = new ObjectMapper();
         Clock clock = Clock.systemUTC();
         OutputDirs dirs = checkFolders(s);
-        ColumnResolver columns = columns(s);
-        RecordMapper mapper = mapper(s, columns, json);
+        ColumnResolver columns = Parts.columns(s);
+        RecordMapper mapper = Parts.mapper(s, columns, json);
 
-        GraphAccess graph = connect(context, s, clock);
+        Parts.GraphAccess graph = Parts.connect(context, s, clock);
         target = graph.target();
         TokenProvider tokens = graph.tokens();
         String tenant = graph.tenant();
@@ -144,7 +132,7 @@ public final class EtlConfiguration implements CamelConfiguration {
 
         GraphRequests requests = new GraphRequests(target, json);
 
-        RecordReaders readers = readers(s);
+        RecordReaders readers = Parts.readers(s);
         // inputs archived lately are looked at again for as long as a file being written is waited for
         ArchivedInputs archived = new ArchivedInputs(s.inbox().toAbsolutePath(), s.readLockTimeoutMillis(), clock);
         InputArchive archive = new InputArchive(dirs, s.keepInput(), s.doneFile(), target.describe(),
@@ -345,86 +333,5 @@ public final class EtlConfiguration implements CamelConfiguration {
             }
         }
         return dirs;
-    }
-
-    /** The columns' names to properties; the rejected files' error column comes back with every fixed file. */
-    static ColumnResolver columns(EtlSettings s) {
-        return new ColumnResolver(EntitySchema.load(), s.columnAliases(), Set.of(RecordSink.ERROR_COLUMN));
-    }
-
-    static RecordMapper mapper(EtlSettings s, ColumnResolver columns, ObjectMapper json) {
-        EntitySchema schema = EntitySchema.load();
-        return new RecordMapper(schema, columns, new EnumValues(schema, s.valueAliases()),
-                new DateTimes(s.timeZone(), s.dateTimeFormats()), json);
-    }
-
-    static RecordReaders readers(EtlSettings s) {
-        return new RecordReaders(s.csvDelimiter(), s.maxRecordBytes(), new FileStability(
-                s.readLockMinAgeMillis(), s.readLockCheckIntervalMillis(), s.readLockTimeoutMillis()));
-    }
-
-    /** Where Graph is (the target, its tenant) and how its tokens are obtained. */
-    record GraphAccess(GraphTarget target, String tenant, TokenProvider tokens) {
-    }
-
-    /**
-     * The configured Graph and its credential; with none configured, the embedded simulator, started now and stopped
-     * with Camel, and said loudly.
-     */
-    static GraphAccess connect(CamelContext context, EtlSettings s, Clock clock) throws Exception {
-        if (s.useSimulator()) {
-            EmbeddedGraph simulator = startSimulator(context, s);
-            Secrets.register(simulator.clientSecret());
-            LOG.warn("No graph.base-url and no credential configured: using the EMBEDDED GRAPH SIMULATOR at {}. "
-                    + "Nothing will be sent to Microsoft Graph.", simulator.graphBaseUrl());
-            return new GraphAccess(new GraphTarget(simulator.graphBaseUrl(), true), simulator.tenantId(),
-                    new ClientCredentialsTokenProvider(simulator.loginUrl(), simulator.tenantId(), simulator.clientId(),
-                            simulator.clientSecret(), simulator.origin() + "/.default",
-                            Duration.ofMillis(s.timeoutMillis()), clock));
-        }
-        GraphTarget target = new GraphTarget(s.effectiveBaseUrl(), false);
-        TokenProvider tokens = !s.token().isBlank() ? TokenProvider.fixed(s.token()) : clientCredentials(s, target, clock);
-        LOG.info("Target: {}, authenticating with {}", target.describe(), tokens);
-        return new GraphAccess(target, s.tenantId(), tokens);
-    }
-
-    /**
-     * Microsoft's MSAL4J for every https login URL (Entra in any cloud); the plain client only for an http one
-     * (a simulator or test server on 127.0.0.1), which MSAL refuses.
-     */
-    static TokenProvider clientCredentials(EtlSettings s, GraphTarget target, Clock clock) {
-        String scope = target.origin() + "/.default";
-        Duration timeout = Duration.ofMillis(s.timeoutMillis());
-        boolean https = s.effectiveLoginUrl().regionMatches(true, 0, "https://", 0, 8);
-        if (!s.clientCertificatePath().isBlank()) {
-            if (!https) {
-                throw new EtlSettings.InvalidSettingException("graph.client-certificate-path needs an https "
-                        + "graph.login-url (a certificate goes through MSAL4J, which refuses http), got '"
-                        + s.effectiveLoginUrl() + "'");
-            }
-            return MsalTokenProvider.withCertificate(s.effectiveLoginUrl(), s.tenantId(), s.clientId(),
-                    ClientCertificate.load(Path.of(s.clientCertificatePath()), s.clientCertificatePassword()), scope,
-                    timeout, null, clock);
-        }
-        if (https) {
-            return new MsalTokenProvider(s.effectiveLoginUrl(), s.tenantId(), s.clientId(), s.clientSecret(), scope, timeout,
-                    null, clock);
-        }
-        return new ClientCredentialsTokenProvider(s.effectiveLoginUrl(), s.tenantId(), s.clientId(), s.clientSecret(), scope,
-                timeout, clock);
-    }
-
-    private static EmbeddedGraph startSimulator(CamelContext context, EtlSettings s) throws Exception {
-        EmbeddedGraph simulator = EmbeddedGraph.start(new EmbeddedGraph.Options(s.simulatorLatencyMillis(),
-                s.simulatorThrottlePercent(), s.simulatorErrorPercent(), s.simulatorRetryAfterSeconds(),
-                s.simulatorLostAnswerPercent()));
-        // stop the simulator with Camel, after the routes
-        context.addService(new ServiceSupport() {
-            @Override
-            protected void doStop() {
-                simulator.close();
-            }
-        }, true, true);
-        return simulator;
     }
 }

@@ -2,18 +2,12 @@ package io.github.raaetl;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.raaetl.camel.ExportSteps;
-import io.github.raaetl.camel.GraphReader;
 import io.github.raaetl.graph.CollectionPages;
-import io.github.raaetl.graph.GraphRequests;
-import io.github.raaetl.graph.GraphResponses;
-import io.github.raaetl.graph.GraphTarget;
-import io.github.raaetl.graph.RetryPolicy;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 
 /**
  * Wires --export: the Graph and credential configured (the source tenant's), its pages read through the same
@@ -44,16 +38,11 @@ final class ExportConfiguration implements CamelConfiguration {
         OperationsSettings ops = OperationsSettings.from(context.getPropertiesComponent());
         ObjectMapper json = new ObjectMapper();
         Clock clock = Clock.systemUTC();
-        EtlConfiguration.GraphAccess graph = EtlConfiguration.connect(context, s, clock);
+        Parts.GraphAccess graph = Parts.connect(context, s, clock);
         graph.tokens().token(); // a wrong secret or tenant stops the export now, with Entra's reason
-        GraphTarget target = graph.target();
-        CollectionPages pages = new CollectionPages(new GraphReader(context.createProducerTemplate(),
-                new GraphRequests(target, json), graph.tokens()), target, json, new GraphResponses(json, clock),
-                new RetryPolicy(s.maxAttempts(), s.retryBaseDelayMillis(), s.retryMaxDelayMillis()),
-                Duration.ofMillis(s.giveUpAfterMillis()), clock, Thread::sleep, ops.exportPageSize());
-        steps = new ExportSteps(file, window, pages, json,
-                target.baseUrl() + "/$metadata#deviceManagement/remoteActionAudits", ops.progressInterval(), stop,
-                clock);
+        steps = new ExportSteps(file, window, Parts.collectionPages(context, s, ops, graph, json, clock), json,
+                graph.target().baseUrl() + "/$metadata#deviceManagement/remoteActionAudits", ops.progressInterval(),
+                stop, clock);
         context.getRegistry().bind("exportSteps", steps);
     }
 }

@@ -1,6 +1,5 @@
 package io.github.raaetl;
 
-import io.github.raaetl.graph.ClientCredentialsTokenProvider;
 import io.github.raaetl.graph.EmbeddedGraph;
 import io.github.raaetl.graph.FailureAdvice;
 import io.github.raaetl.graph.GraphTarget;
@@ -75,9 +74,9 @@ final class Preflight {
                         + s.clientId()));
                 folders(s);
                 ledger(s);
-                String token = token(() -> simulator != null ? simulatorTokens(simulator, s)
+                String token = token(() -> simulator != null ? Parts.simulatorTokens(simulator, s, Clock.systemUTC())
                         : !s.token().isBlank() ? TokenProvider.fixed(s.token())
-                        : EtlConfiguration.clientCredentials(s, target, Clock.systemUTC()));
+                        : Parts.clientCredentials(s, target, Clock.systemUTC()));
                 read(target, token, s);
             } finally {
                 if (simulator != null) {
@@ -189,13 +188,6 @@ final class Preflight {
         int start = body.indexOf('"', body.indexOf(':', at) + 1);
         int end = body.indexOf('"', start + 1);
         return start < 0 || end < 0 ? "" : " (" + Text.escape(body.substring(start + 1, end)) + ")";
-    }
-
-    private static TokenProvider simulatorTokens(EmbeddedGraph simulator, EtlSettings s) {
-        Secrets.register(simulator.clientSecret());
-        return new ClientCredentialsTokenProvider(simulator.loginUrl(), simulator.tenantId(), simulator.clientId(),
-                simulator.clientSecret(), simulator.origin() + "/.default", Duration.ofMillis(s.timeoutMillis()),
-                Clock.systemUTC());
     }
 
     private void ok(String check, String what) {

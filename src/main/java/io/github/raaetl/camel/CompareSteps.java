@@ -105,10 +105,9 @@ public final class CompareSteps {
             } else {
                 LOG.warn(line);
             }
-            System.out.println(line);
-            System.out.println("Missing (drop it in the target's inbox to load them): " + missing);
-            System.out.println("Duplicated (the target ids of each): " + duplicates);
-            System.out.println("Report: " + report(name, c));
+            LOG.info("Missing (drop it in the target's inbox to load them): {}", missing);
+            LOG.info("Duplicated (the target ids of each): {}", duplicates);
+            LOG.info("Report: {}", report(name, c));
         } catch (IOException | UnreadableFileException e) {
             LOG.error("comparison stopped: {}", Text.describe(e));
         } catch (CollectionPages.Failed | CollectionPages.Expired | CollectionPages.FilterRefused e) {

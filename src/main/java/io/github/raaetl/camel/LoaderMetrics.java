@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BooleanSupplier;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -32,8 +33,8 @@ public final class LoaderMetrics {
     private final Counter retries;
     private final Timer requests;
     /** Answers and 429s so far, read by the run report's timeline. */
-    private final java.util.concurrent.atomic.LongAdder answers = new java.util.concurrent.atomic.LongAdder();
-    private final java.util.concurrent.atomic.LongAdder throttles = new java.util.concurrent.atomic.LongAdder();
+    private final LongAdder answers = new LongAdder();
+    private final LongAdder throttles = new LongAdder();
 
     public LoaderMetrics() {
         throttled = Counter.builder("etl.graph.throttled").description("Writes Graph answered 429 (or 503 with "

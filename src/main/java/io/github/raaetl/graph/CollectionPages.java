@@ -9,6 +9,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -47,8 +49,8 @@ public final class CollectionPages {
             }
             Instant t;
             try {
-                t = java.time.OffsetDateTime.parse(at.asText()).toInstant();
-            } catch (java.time.format.DateTimeParseException e) {
+                t = OffsetDateTime.parse(at.asText()).toInstant();
+            } catch (DateTimeParseException e) {
                 return false;
             }
             return (since == null || !t.isBefore(since)) && (until == null || t.isBefore(until));

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -153,9 +154,7 @@ public final class ExportFile implements AutoCloseable {
                  JsonGenerator g = json.getFactory().createGenerator(out, JsonEncoding.UTF8)
                          .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET)) {
                 if (!headerWritten) {
-                    out.write(("{\"@odata.context\":" + json.writeValueAsString(context) + ",\"value\":[\n")
-                            .getBytes(java.nio.charset.StandardCharsets.UTF_8));
-                    headerWritten = true;
+                    writeHeader(out, context);
                 }
                 for (JsonNode record : records) {
                     JsonNode id = record.get("id");
@@ -167,7 +166,7 @@ public final class ExportFile implements AutoCloseable {
                     }
                     g.flush();
                     if (written + count > 0) {
-                        out.write(",\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                        out.write(",\n".getBytes(StandardCharsets.US_ASCII));
                     }
                     g.writeTree(record);
                     g.flush();
@@ -207,16 +206,22 @@ public final class ExportFile implements AutoCloseable {
     public Path finish(String context) throws IOException {
         OutputStream out = Channels.newOutputStream(part);
         if (!headerWritten) {
-            out.write(("{\"@odata.context\":" + json.writeValueAsString(context) + ",\"value\":[\n")
-                    .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            writeHeader(out, context);
         }
-        out.write("\n]}\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        out.write("\n]}\n".getBytes(StandardCharsets.US_ASCII));
         part.force(true);
         part.close();
         closeQuietly(journal);
         Path published = file.publish();
         Files.deleteIfExists(journalPath);
         return published;
+    }
+
+    /** The collection's opening, up to its value array: {@code {"@odata.context": …, "value":[}. */
+    private void writeHeader(OutputStream out, String context) throws IOException {
+        out.write(("{\"@odata.context\":" + json.writeValueAsString(context) + ",\"value\":[\n")
+                .getBytes(StandardCharsets.UTF_8));
+        headerWritten = true;
     }
 
     @Override
