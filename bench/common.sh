@@ -31,9 +31,9 @@ fresh_simulator() {
   start_simulator "$@"
 }
 
-# loader_rate: the records/s of the last loader run, from its own summary line
+# loader_rate: the records/s of the last loader run, from its own summary line (not a progress line before it)
 loader_rate() {
-  grep -oE '[0-9.]+ records/s' "$work/log" | head -1 | cut -d' ' -f1
+  grep -E 'records: created' "$work/log" | tail -1 | grep -oE '[0-9.]+ records/s' | head -1 | cut -d' ' -f1
 }
 
 # run_loader HEAP [JVM-OPTION...]: the jar with --once on $work/inbox, output in ${out:-$work/out}; sets code, secs

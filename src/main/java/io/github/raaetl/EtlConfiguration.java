@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.raaetl.camel.BatchSteps;
 import io.github.raaetl.camel.FileTaking;
 import io.github.raaetl.camel.GraphBatchTransport;
+import io.github.raaetl.camel.GroupSteps;
 import io.github.raaetl.camel.GraphReader;
 import io.github.raaetl.camel.GraphSteps;
 import io.github.raaetl.camel.InboxSteps;
@@ -150,16 +151,18 @@ public final class EtlConfiguration implements CamelConfiguration {
         registry.bind("recordSteps", recordSteps);
         FileTaking taking = new FileTaking(ledger, inboxSeen, archived, archive, stats, s.once(),
                 s.readLockTimeoutMillis(), clock);
+        // with batching and the ledger, the split hands out groups of records claimed ahead (one $batch each)
+        int group = guard != null && s.batchSize() > 1 ? s.batchSize() : 1;
         registry.bind("inboxSteps", new InboxSteps(readers, columns, dirs, archive, target.describe(), target.simulator(),
                 s.dryRun(), stats, json, clock, ledger, taking, guard, recordSteps,
-                new ReadAhead(s.ledgerClaimAhead(), s.sendersInFlight())));
-        // the records in flight: each on a sender of its own (the split also reads on one of them, briefly); with
-        // batching, graph.batch-size of them share each request
+                new ReadAhead(s.ledgerClaimAhead(), s.sendersInFlight(), group)));
+        // the records (or groups) in flight: each on a sender of its own (the split also reads on one of them,
+        // briefly); batching without groups, graph.batch-size senders share each request
         registry.bind("graphSenders", context.getExecutorServiceManager().newFixedThreadPool(this, "graph-sender",
-                s.sendersInFlight()));
-        registry.bind("batchSteps", new BatchSteps(s.batchSize() < 2 ? null : new RequestBatcher(s.batchSize(),
-                new GraphBatchTransport(context.createProducerTemplate(), requests, target.baseUrl()), json),
-                target.baseUrl()));
+                group > 1 ? s.concurrency() : s.sendersInFlight()));
+        RequestBatcher batcher = s.batchSize() < 2 ? null : new RequestBatcher(s.batchSize(),
+                new GraphBatchTransport(context.createProducerTemplate(), requests, target.baseUrl()), json);
+        registry.bind("batchSteps", new BatchSteps(batcher, target.baseUrl()));
         // the inbox consumer waits for each file's records (one file at a time): on a stop, Camel would interrupt that
         // wait and fail the file; its records in flight finish on their own instead (camel.main.shutdown-timeout)
         PluginHelper.getAsyncProcessorAwaitManager(context).setInterruptThreadsWhileStopping(false);
@@ -174,7 +177,10 @@ public final class EtlConfiguration implements CamelConfiguration {
         if (budget != null) {
             LOG.info("Writes paced to the quota of {}", budget);
         }
-        registry.bind("graphSteps", new GraphSteps(requests, responses, tokens, gate, lookup, budget, clock, metrics));
+        GraphSteps graphSteps = new GraphSteps(requests, responses, tokens, gate, lookup, budget, clock, metrics);
+        registry.bind("graphSteps", graphSteps);
+        registry.bind("groupSteps", new GroupSteps(graphSteps, ledgerSteps, recordSteps, requests, batcher,
+                target.baseUrl()));
         registry.bind("retrySteps", new RetrySteps(new RetryPolicy(s.maxAttempts(), s.retryBaseDelayMillis(),
                 s.retryMaxDelayMillis()), gate, s.retryMaxDelayMillis(), Duration.ofMillis(s.giveUpAfterMillis()),
                 clock, metrics));

@@ -23,6 +23,8 @@ import org.slf4j.LoggerFactory;
 import java.net.ConnectException;
 import java.net.UnknownHostException;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -55,6 +57,18 @@ public final class GraphSteps {
         this.gate = gate;
         this.lookup = lookup;
         this.clock = clock;
+    }
+
+    /**
+     * A record carried out of its group's $batch with an answer that asks for another try: that failure is raised
+     * here, once, so that the record route's error handler decides on the next try (delay, attempts left, a lookup)
+     * as it does for a record sent alone.
+     */
+    public void resume(Exchange exchange) {
+        TransientGraphException again = (TransientGraphException) exchange.removeProperty(Props.AGAIN);
+        if (again != null) {
+            throw again;
+        }
     }
 
     /**
@@ -137,47 +151,108 @@ public final class GraphSteps {
     /** The call got no HTTP response at all (refused, reset, timed out): transient. */
     public void noResponse(Exchange exchange) {
         Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
-        Delivery d = exchange.getProperty(Props.DELIVERY, Delivery.class);
         forgetCredentials(exchange.getMessage());
+        throw noAnswer(exchange.getProperty(Props.DELIVERY, Delivery.class), e, sinceSent(exchange));
+    }
+
+    /** A request of the record's got no HTTP response: @return the failure to retry it with */
+    TransientGraphException noAnswer(Delivery d, Exception e, long nanos) {
+        String failure = lost(d, e);
+        gate.noAnswer(failure);
+        metrics.answered(0, nanos);
+        return new TransientGraphException(null, failure, true);
+    }
+
+    /**
+     * A $batch got no answer: one request without an answer (for Graph's gate and the metrics), and a lost answer for
+     * each record in it. @return the failure to retry each with
+     */
+    List<TransientGraphException> noAnswer(List<Delivery> batch, Exception e, long nanos) {
+        List<TransientGraphException> again = new ArrayList<>();
+        for (Delivery d : batch) {
+            again.add(new TransientGraphException(null, lost(d, e), true));
+        }
+        gate.noAnswer(batch.get(0).lastFailure());
+        metrics.answered(0, nanos);
+        return again;
+    }
+
+    private String lost(Delivery d, Exception e) {
         String failure = "no response: " + (e == null ? "unknown" : e.getClass().getSimpleName() + ": " + Text.describe(e));
         d.failed(failure);
         if (!neverLeft(e)) {
             d.mayHaveLanded(clock.instant()); // reset or timed out after sending: Graph may have applied it
         }
-        gate.noAnswer(failure);
-        metrics.answered(0, sinceSent(exchange));
-        throw new TransientGraphException(null, failure, true);
+        return failure;
     }
 
     public void classify(Exchange exchange) {
-        Delivery d = exchange.getProperty(Props.DELIVERY, Delivery.class);
-        MappedRecord mapped = d.mapped();
         Message m = exchange.getMessage();
         forgetCredentials(m);
-        gate.answered();
         Integer status = m.getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
-        metrics.answered(status == null ? 0 : status, sinceSent(exchange));
-        GraphVerdict v = responses.interpret(mapped.operation(), mapped.targetId(), status == null ? 0 : status,
+        TransientGraphException again = judge(exchange.getProperty(Props.FILE_RUN, FileRun.class),
+                exchange.getProperty(Props.DELIVERY, Delivery.class), status == null ? 0 : status,
                 m.getHeader("Retry-After", String.class), m.getHeader("request-id", String.class),
-                m.getBody(String.class));
+                m.getBody(String.class), sinceSent(exchange));
+        if (again != null) {
+            throw again;
+        }
+    }
+
+    /**
+     * Reads a record's answer, however it came (alone, or inside a $batch). @return null when it is final (success or
+     * a permanent error: the record route records it), or the failure to retry the record with
+     */
+    TransientGraphException judge(FileRun run, Delivery d, int status, String retryAfter, String requestId, String body,
+                                  long nanos) {
+        MappedRecord mapped = d.mapped();
+        gate.answered();
+        metrics.answered(status, nanos);
+        GraphVerdict v = responses.interpret(mapped.operation(), mapped.targetId(), status, retryAfter, requestId, body);
         d.answered(v, clock.instant());
-        pace(exchange.getProperty(Props.FILE_RUN, FileRun.class), v);
+        pace(run, v);
         if (v.kind() == GraphVerdict.Kind.TRANSIENT && v.status() >= 500) {
             d.mayHaveLanded(clock.instant()); // a 5xx may come after Graph applied the request
         }
         switch (v.kind()) {
-            case TRANSIENT -> throw new TransientGraphException(v.retryAfterMillis(), v.message());
+            case TRANSIENT -> {
+                return new TransientGraphException(v.retryAfterMillis(), v.message());
+            }
             case UNAUTHORIZED -> {
                 if (tokens.invalidate(d.token()) && d.retryWithFreshToken()) {
-                    throw new TransientGraphException(0L, v.message() + " (token refused; retrying with a new one)");
+                    return new TransientGraphException(0L, v.message() + " (token refused; retrying with a new one)");
                 }
                 d.answered(new GraphVerdict(GraphVerdict.Kind.PERMANENT, v.status(), null, v.requestId(), null,
                         v.message()), clock.instant());
+                return null;
             }
             default -> {
-                // success or permanent: final, the record route records it
+                return null; // success or permanent: final
             }
         }
+    }
+
+    /**
+     * Whether records may go out together now: Graph is answering (while it does not, one record at a time probes
+     * it, through the record route).
+     */
+    boolean answering() {
+        return !gate.down() && gate.refusal() == null;
+    }
+
+    /** The bearer token for a request made now (fetched when there is none, or it is about to expire). */
+    String token() {
+        return tokens.token();
+    }
+
+    /**
+     * A record's request, about to leave with {@code token}: waits for its write slot, and counts the attempt.
+     */
+    GraphRequest begin(Delivery d, String token) {
+        GraphRequest request = requests.requestFor(d.mapped());
+        awaitWriteSlot();
+        d.beginAttempt(d.nextClientRequestId(), token);
+        return request;
     }
 
     /** Every write waits for its slot in the write budget (a smooth rate, paused while Graph throttles this app). */

@@ -133,10 +133,12 @@ public final class InboxSteps {
             return records;
         }
         // read a window ahead, and claim those new to the ledger in one commit per window
-        return new ClaimAhead(records, run, r -> mapping.map(run, r), guard,
+        ClaimAhead claimed = new ClaimAhead(records, run, r -> mapping.map(run, r), guard,
                 exchange.getProperty(Props.FILE_LEDGER_RUN, String.class), () -> RunControl.stopping(context),
                 readAhead.window(),
                 preparer(context));
+        // with batching, a group of records per exchange: what routing a record costs is paid once per group
+        return readAhead.group() > 1 ? new RecordGroups(claimed, readAhead.group()) : claimed;
     }
 
     /** The thread that prepares the next window of records while this one is sent; Camel shuts it down. */

@@ -50,6 +50,14 @@ public final class LedgerSteps {
             halted = "the run was stopped";
         }
         if (halted != null) {
+            Delivery d = exchange.getProperty(Props.DELIVERY, Delivery.class);
+            if (d != null && d.attempts() > 0) {
+                // sent once inside a group's $batch, with an answer that asked for another try
+                notSent(exchange, run, record, "not sent again: " + halted + " (its first request's answer: "
+                        + (d.verdict() != null ? d.verdict().status() + " " + d.verdict().message() : d.lastFailure())
+                        + ")");
+                return;
+            }
             // read before the file was cut short (the splitter reads one record past the one it is sending): not sent
             notSent(exchange, run, record, "not sent: " + halted + " before this record");
             return;
@@ -66,12 +74,16 @@ public final class LedgerSteps {
         }
     }
 
-    /** The record is not sent now: its claim (made when it was read ahead) is dropped, and it goes to the retry file. */
+    /**
+     * The record is not sent now: its claim (made when it was read ahead) is dropped, unless a request of it may have
+     * reached Graph already (then it is looked up before it is ever sent again), and it goes to the retry file.
+     */
     private void notSent(Exchange exchange, FileRun run, InputRecord record, String message) {
         String fp = exchange.getProperty(Props.FINGERPRINT, String.class);
         if (fp != null && guard != null) {
             exchange.removeProperty(Props.FINGERPRINT);
-            guard.unsettled(fp, false);
+            Delivery d = exchange.getProperty(Props.DELIVERY, Delivery.class);
+            guard.unsettled(fp, d != null && d.mayHaveLanded());
         }
         exchange.setProperty(Props.SETTLED, true);
         run.notSentNow(record, message);
@@ -83,6 +95,25 @@ public final class LedgerSteps {
         }
         if (exchange.getProperty(Props.FINGERPRINT) != null) {
             guard.beforeSend(); // to be sent: this loader's lease must still be sure to run
+        }
+    }
+
+    /**
+     * Whether records claimed when read ahead may leave together now: the file goes on, the run is not stopping, and
+     * this loader's lease is sure to run. When not, they go one by one through {@link #admit}, which says why.
+     */
+    boolean maySendClaimed(Exchange exchange, FileRun run) {
+        if (run.halted() != null || RunControl.stopping(exchange.getContext())) {
+            return false;
+        }
+        if (guard == null) {
+            return true;
+        }
+        try {
+            guard.beforeSend();
+            return true;
+        } catch (LedgerUnavailableException e) {
+            return false;
         }
     }
 
@@ -144,14 +175,11 @@ public final class LedgerSteps {
      * reported in the row and the log; the claim then stays SENDING, so the record is looked up, never blindly sent
      * twice, when it comes back.
      */
-    public void settle(Exchange exchange, RecordResult result, Consumer<RecordResult> write) {
-        String fp = exchange.getProperty(Props.FINGERPRINT, String.class);
+    public void settle(String fp, Delivery d, RecordResult result, Consumer<RecordResult> write) {
         if (guard == null || fp == null) {
             write.accept(result);
             return;
         }
-        exchange.removeProperty(Props.FINGERPRINT);
-        Delivery d = exchange.getProperty(Props.DELIVERY, Delivery.class);
         Consumer<String> afterCommit = failure -> write.accept(failure == null ? result : withLedgerFailure(result,
                 failure));
         try {

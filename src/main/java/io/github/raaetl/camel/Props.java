@@ -32,4 +32,9 @@ public final class Props {
     public static final String RETRY_DELAY = "etlRetryDelay";
     /** When the record's request left (System.nanoTime), for the request latency in the metrics. */
     public static final String SENT_AT = "etlSentAt";
+    /**
+     * The failure a record carried out of its group's $batch ({@link CarriedRecord}), raised once when it enters the
+     * graph-call route so that the error handler's rules decide on its next try.
+     */
+    public static final String AGAIN = "etlAgain";
 }

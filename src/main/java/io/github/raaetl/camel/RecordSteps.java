@@ -56,6 +56,15 @@ public final class RecordSteps {
     public void map(Exchange exchange) {
         Object body = exchange.getMessage().getBody();
         FileRun run = run(exchange);
+        if (body instanceof CarriedRecord c) {
+            exchange.setProperty(Props.RECORD, c.record());
+            exchange.setProperty(Props.DELIVERY, c.delivery());
+            if (c.fingerprint() != null) {
+                exchange.setProperty(Props.FINGERPRINT, c.fingerprint());
+            }
+            exchange.setProperty(Props.AGAIN, c.again());
+            return;
+        }
         if (body instanceof PreparedRecord p) {
             Delivery d = new Delivery(p.mapped());
             exchange.setProperty(Props.RECORD, p.record());
@@ -109,23 +118,39 @@ public final class RecordSteps {
         complete(exchange, delivery(exchange), "");
     }
 
+    /**
+     * A record sent outside the record route (inside a group's $batch) whose answer was final: its one result, in the
+     * ledger, then in its file's rows, as {@link #delivered(Exchange)} gives it.
+     */
+    public void delivered(FileRun run, InputRecord record, Delivery d, String fingerprint) {
+        settle(run, record, fingerprint, d, finalResult(record, d, false, ""), null);
+    }
+
     private void complete(Exchange exchange, Delivery d, String note) {
+        InputRecord record = record(exchange);
+        String fp = (String) exchange.removeProperty(Props.FINGERPRINT);
+        settle(run(exchange), record, fp, d,
+                finalResult(record, d, Boolean.TRUE.equals(exchange.getProperty(Props.FOUND, Boolean.class)), note),
+                null);
+    }
+
+    /** @param found the record was looked up and found in Graph, not sent */
+    private static RecordResult finalResult(InputRecord record, Delivery d, boolean found, String note) {
         GraphVerdict v = d.verdict();
-        if (v.kind() == GraphVerdict.Kind.SUCCESS) {
-            Outcome outcome = d.mapped().operation() == Operation.CREATE ? Outcome.CREATED : Outcome.UPDATED;
-            String message = (v.message() + note).strip();
-            Provenance provenance = Provenance.SENT;
-            if (Boolean.TRUE.equals(exchange.getProperty(Props.FOUND, Boolean.class))) {
-                provenance = Provenance.RECONCILED;
-            } else if (d.possibleDuplicate() != null) {
-                provenance = Provenance.POSSIBLE_DUPLICATE;
-                message = ("possible duplicate: sent again after an earlier request's answer was lost, without a "
-                        + "lookup (" + d.possibleDuplicate() + "); check Graph for a second copy. " + message).strip();
-            }
-            complete(exchange, outcome, v.status(), v.id(), message.isEmpty() ? null : message, null, provenance);
-        } else {
-            complete(exchange, Outcome.REJECTED, v.status(), null, v.message() + note, null);
+        if (v.kind() != GraphVerdict.Kind.SUCCESS) {
+            return result(record, d, Outcome.REJECTED, v.status(), null, v.message() + note, Provenance.SENT);
         }
+        Outcome outcome = d.mapped().operation() == Operation.CREATE ? Outcome.CREATED : Outcome.UPDATED;
+        String message = (v.message() + note).strip();
+        Provenance provenance = Provenance.SENT;
+        if (found) {
+            provenance = Provenance.RECONCILED;
+        } else if (d.possibleDuplicate() != null) {
+            provenance = Provenance.POSSIBLE_DUPLICATE;
+            message = ("possible duplicate: sent again after an earlier request's answer was lost, without a "
+                    + "lookup (" + d.possibleDuplicate() + "); check Graph for a second copy. " + message).strip();
+        }
+        return result(record, d, outcome, v.status(), v.id(), message.isEmpty() ? null : message, provenance);
     }
 
     /** Transient failures until the attempts ran out: the record goes to the retry file. */
@@ -166,32 +191,37 @@ public final class RecordSteps {
 
     /** @param request the would-be request, for --dry-run only */
     private void complete(Exchange exchange, Outcome outcome, int status, String id, String message, JsonNode request) {
-        complete(exchange, outcome, status, id, message, request, Provenance.SENT);
+        InputRecord record = record(exchange);
+        Delivery d = exchange.getProperty(Props.DELIVERY, Delivery.class);
+        settle(run(exchange), record, (String) exchange.removeProperty(Props.FINGERPRINT), d,
+                result(record, d, outcome, status, id, message, Provenance.SENT), request);
     }
 
-    private void complete(Exchange exchange, Outcome outcome, int status, String id, String message, JsonNode request,
-                          Provenance provenance) {
-        InputRecord record = exchange.getProperty(Props.RECORD, InputRecord.class);
-        if (record == null) {
-            record = exchange.getMessage().getBody(InputRecord.class);
-        }
-        Delivery d = exchange.getProperty(Props.DELIVERY, Delivery.class);
+    private static RecordResult result(InputRecord record, Delivery d, Outcome outcome, int status, String id,
+                                       String message, Provenance provenance) {
         MappedRecord m = d == null ? null : d.mapped();
         GraphVerdict v = d == null ? null : d.verdict();
-        RecordResult result = new RecordResult(record.number(), outcome, status, id, d == null ? 0 : d.attempts(),
+        return new RecordResult(record.number(), outcome, status, id, d == null ? 0 : d.attempts(),
                 v == null ? null : v.requestId(), d == null ? null : d.clientRequestId(), message,
                 m == null || m.operation() == null ? null : m.operation().label(), m == null ? null : m.sourceId(),
                 provenance);
-        // the ledger first: a results row is written once the ledger holds what it says
-        FileRun run = run(exchange);
-        InputRecord answered = record;
-        ledger.settle(exchange, result, r -> {
-            run.complete(answered, r, request);
+    }
+
+    /** The ledger first: a results row is written once the ledger holds what it says. */
+    private void settle(FileRun run, InputRecord record, String fingerprint, Delivery d, RecordResult result,
+                        JsonNode request) {
+        ledger.settle(fingerprint, d, result, r -> {
+            run.complete(record, r, request);
             metrics.record(r.tally(), r.operation());
             if (r.outcome() == Outcome.INVALID || r.outcome() == Outcome.REJECTED || r.outcome() == Outcome.RETRY) {
                 stats.problems().add(run.fileName(), r.tally(), r.record(), r.message());
             }
         });
+    }
+
+    private static InputRecord record(Exchange exchange) {
+        InputRecord record = exchange.getProperty(Props.RECORD, InputRecord.class);
+        return record != null ? record : exchange.getMessage().getBody(InputRecord.class);
     }
 
     private static long recordNumber(Exchange exchange) {

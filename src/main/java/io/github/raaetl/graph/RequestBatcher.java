@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.util.RawValue;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -142,20 +143,12 @@ public final class RequestBatcher {
     }
 
     private void deliver(Batch batch, String token) {
-        Map<String, Answer> answers = null;
+        List<Inner> requests = new ArrayList<>(batch.slots.size());
+        batch.slots.forEach(s -> requests.add(s.request));
+        List<Answer> answers = null;
         Exception failure = null;
         try {
-            Answer envelope = transport.post(envelope(batch), token);
-            answers = envelope.status() == 200 ? answers(envelope.body()) : null;
-            if (answers == null) {
-                // the batch as a whole was refused or failed: its answer is each request's answer (a 401, a 429, a
-                // 5xx after which each one may have been carried out, and is looked up)
-                Map<String, Answer> all = new LinkedHashMap<>();
-                for (int i = 0; i < batch.slots.size(); i++) {
-                    all.put(String.valueOf(i + 1), envelope);
-                }
-                answers = all;
-            }
+            answers = sendAll(requests, token);
         } catch (Exception e) {
             failure = e;
         }
@@ -163,10 +156,9 @@ public final class RequestBatcher {
             for (int i = 0; i < batch.slots.size(); i++) {
                 Slot s = batch.slots.get(i);
                 if (failure != null) {
-                    s.failure = failure instanceof IOException io ? new IOException("the $batch it went in got no "
-                            + "answer: " + io.getMessage(), io) : failure;
+                    s.failure = failure;
                 } else {
-                    s.answer = answers.get(String.valueOf(i + 1));
+                    s.answer = answers.get(i);
                     if (s.answer == null) {
                         s.failure = new IOException("the $batch it went in gave no answer for it");
                     }
@@ -177,11 +169,33 @@ public final class RequestBatcher {
         }
     }
 
-    private String envelope(Batch batch) throws JsonProcessingException {
+    /**
+     * Sends {@code requests} (1 to 20) as one batch, in the caller's thread, and returns each one's own answer, in
+     * their order: null where the batch gave none for it. A batch refused or failed as a whole is every request's
+     * answer (a 401, a 429, a 5xx after which each one may have been carried out, and is looked up).
+     *
+     * @throws IOException when the batch got no answer: each request in it may have been carried out
+     */
+    public List<Answer> sendAll(List<Inner> requests, String token) throws IOException {
+        Answer envelope;
+        try {
+            envelope = transport.post(envelope(requests), token);
+        } catch (IOException io) {
+            throw new IOException("the $batch it went in got no answer: " + io.getMessage(), io);
+        }
+        Map<String, Answer> byId = envelope.status() == 200 ? answers(envelope.body()) : null;
+        List<Answer> out = new ArrayList<>(requests.size());
+        for (int i = 0; i < requests.size(); i++) {
+            out.add(byId == null ? envelope : byId.get(String.valueOf(i + 1)));
+        }
+        return out;
+    }
+
+    private String envelope(List<Inner> inners) throws JsonProcessingException {
         ObjectNode root = json.createObjectNode();
         ArrayNode requests = root.putArray("requests");
-        for (int i = 0; i < batch.slots.size(); i++) {
-            Inner r = batch.slots.get(i).request;
+        for (int i = 0; i < inners.size(); i++) {
+            Inner r = inners.get(i);
             ObjectNode o = requests.addObject();
             o.put("id", String.valueOf(i + 1));
             o.put("method", r.method());
@@ -189,7 +203,7 @@ public final class RequestBatcher {
             ObjectNode headers = o.putObject("headers");
             r.headers().forEach(headers::put);
             if (r.body() != null && !r.body().isEmpty()) {
-                o.set("body", json.readTree(r.body()));
+                o.putRawValue("body", new RawValue(r.body())); // the request's own JSON, as written once
             }
         }
         return json.writeValueAsString(root);

@@ -137,6 +137,7 @@ final class BatchEndpoint {
             throw new IllegalStateException(e);
         }
         return new SimRequest(r.get("method").asText().toUpperCase(Locale.ROOT), decode(path), query, body,
+                r.hasNonNull("body") ? r.get("body") : null,
                 envelope.authorization(), header(headers, "Prefer", envelope.prefer()),
                 header(headers, "client-request-id", null));
     }

@@ -42,6 +42,11 @@ final class EntityValidator {
         } catch (JsonProcessingException e) {
             throw new BadRequest("Invalid JSON in the request body: " + e.getOriginalMessage());
         }
+        return parse(node, create);
+    }
+
+    /** The same, from a body already parsed (an inner request of a $batch). */
+    ObjectNode parse(JsonNode node, boolean create) throws BadRequest {
         if (node == null || !node.isObject()) {
             throw new BadRequest("The request body must be a JSON object representing a remoteActionAudit.");
         }

@@ -326,7 +326,7 @@ public final class GraphSimulator implements EmbeddedGraph {
                 send(ex, tokens.issue(path, body, clientRequestId));
                 return;
             }
-            SimRequest request = new SimRequest(method, path, ex.getRequestURI().getRawQuery(), body,
+            SimRequest request = new SimRequest(method, path, ex.getRequestURI().getRawQuery(), body, null,
                     ex.getRequestHeaders().getFirst("Authorization"), ex.getRequestHeaders().getFirst("Prefer"),
                     clientRequestId);
             Reply reply;
@@ -430,7 +430,7 @@ public final class GraphSimulator implements EmbeddedGraph {
         String clientRequestId = r.clientRequestId();
         if (path.equals(COLLECTION)) {
             return switch (method) {
-                case "POST" -> create(body, clientRequestId);
+                case "POST" -> create(r, clientRequestId);
                 case "GET" -> list(r.rawQuery(), clientRequestId);
                 default -> Reply.error(405, "BadRequest", "Method " + method + " is not allowed on the collection",
                         clientRequestId);
@@ -469,9 +469,10 @@ public final class GraphSimulator implements EmbeddedGraph {
         }
     }
 
-    private Reply create(String body, String clientRequestId) {
+    private Reply create(SimRequest request, String clientRequestId) {
         try {
-            ObjectNode stored = store.create(validator.parse(body, true));
+            ObjectNode stored = store.create(request.tree() != null ? validator.parse(request.tree(), true)
+                    : validator.parse(request.body(), true));
             Reply r = Reply.of(201, stored, clientRequestId);
             r.headers().put("Location", graphBaseUrl() + COLLECTION_PATH + "('" + stored.get("id").asText() + "')");
             return r;

@@ -1,10 +1,12 @@
 package io.github.raaetl.simulator;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.raaetl.mapping.EntitySchema;
 
+import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,27 +14,29 @@ import java.util.UUID;
 
 /**
  * The tenant's remoteActionAudits, in creation order. Bounded: beyond {@code maxRecords} the oldest are forgotten, so
- * a long rehearsal cannot exhaust the heap. Every record handed out is a copy.
+ * a long rehearsal cannot exhaust the heap. Each record is kept as its JSON (a few hundred bytes, where a tree of nodes
+ * took kilobytes and made a large store the simulator's main cost in garbage collection), so every record handed out
+ * is a copy of its own.
  */
 final class RecordStore {
 
     private final EntitySchema schema;
     private final ObjectMapper json;
-    private final Map<String, ObjectNode> records;
+    private final Map<String, byte[]> records;
 
     RecordStore(EntitySchema schema, ObjectMapper json, int maxRecords) {
         this.schema = schema;
         this.json = json;
         this.records = new LinkedHashMap<>() {
             @Override
-            protected boolean removeEldestEntry(Map.Entry<String, ObjectNode> eldest) {
+            protected boolean removeEldestEntry(Map.Entry<String, byte[]> eldest) {
                 return size() > maxRecords;
             }
         };
     }
 
     /** Stores a new record with a service-assigned id; properties not given take the service's defaults. */
-    synchronized ObjectNode create(ObjectNode entity) {
+    ObjectNode create(ObjectNode entity) {
         String id = UUID.randomUUID().toString();
         ObjectNode stored = json.createObjectNode();
         stored.put("@odata.type", EntitySchema.ODATA_TYPE);
@@ -54,24 +58,28 @@ final class RecordStore {
                 stored.putNull(p.name());
             }
         }
-        records.put(id, stored);
-        return stored.deepCopy();
+        byte[] bytes = bytes(stored);
+        synchronized (this) {
+            records.put(id, bytes);
+        }
+        return stored; // built here and kept as bytes: the caller's own
     }
 
     /** @return the record after the change, or null when there is no such id */
     synchronized ObjectNode update(String id, ObjectNode changes) {
-        ObjectNode existing = records.get(id);
+        ObjectNode existing = get(id);
         if (existing == null) {
             return null;
         }
         existing.setAll(changes);
         existing.put("id", id);
-        return existing.deepCopy();
+        records.put(id, bytes(existing));
+        return existing;
     }
 
     synchronized ObjectNode get(String id) {
-        ObjectNode r = records.get(id);
-        return r == null ? null : r.deepCopy();
+        byte[] r = records.get(id);
+        return r == null ? null : tree(r);
     }
 
     synchronized boolean delete(String id) {
@@ -82,7 +90,7 @@ final class RecordStore {
     synchronized void put(String id, ObjectNode entity) {
         ObjectNode copy = entity.deepCopy();
         copy.put("id", id);
-        records.put(id, copy);
+        records.put(id, bytes(copy));
     }
 
     /** One page of what a filter keeps: copies of its records, and whether more follow. */
@@ -90,12 +98,11 @@ final class RecordStore {
     }
 
     /**
-     * Copies of the records a filter keeps, in creation order, from the {@code skip}-th, at most {@code top}: only
-     * the page is copied (a whole tenant copied for each page made an export of N records cost N² copies).
+     * Copies of the records a filter keeps, in creation order, from the {@code skip}-th, at most {@code top}.
      */
     synchronized Slice matching(java.util.function.Predicate<JsonNode> filter, int skip, int top) {
-        List<ObjectNode> page = records.values().stream().filter(filter).skip(skip).limit(top + 1L)
-                .map(ObjectNode::deepCopy).toList();
+        List<ObjectNode> page = records.values().stream().map(this::tree).filter(filter).skip(skip)
+                .limit(top + 1L).toList();
         return page.size() > top ? new Slice(page.subList(0, top), true) : new Slice(page, false);
     }
 
@@ -104,6 +111,22 @@ final class RecordStore {
     }
 
     synchronized List<ObjectNode> all() {
-        return records.values().stream().map(ObjectNode::deepCopy).toList();
+        return records.values().stream().map(this::tree).toList();
+    }
+
+    private byte[] bytes(ObjectNode record) {
+        try {
+            return json.writeValueAsBytes(record);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private ObjectNode tree(byte[] record) {
+        try {
+            return (ObjectNode) json.readTree(record);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }
