@@ -84,4 +84,49 @@ class BatchRouteTest extends RouteTestSupport {
         }
         assertThat(out.summary("lost").get("ledger").get("reconciled").asLong()).isEqualTo(reconciled);
     }
+
+    @Test
+    void twoEqualRecordsInOneGroupSendOneAndTheOtherIsAlreadyDone() throws Exception {
+        String csv = records(10);
+        String fifth = csv.lines().skip(5).findFirst().orElseThrow();
+        String sixth = csv.lines().skip(6).findFirst().orElseThrow();
+        drop("twice.csv", csv.replace(sixth + "\n", fifth + "\n"));
+        assertThat(processInbox()).isZero();
+
+        List<Map<String, String>> rows = out.assertAccounted("twice", 10);
+        assertThat(rows).allMatch(r -> r.get("outcome").equals("created"));
+        assertThat(rows.get(5).get("message")).as("record 6, equal to record 5")
+                .startsWith("already created").contains("record 5 of this file");
+        assertThat(requestsFor("PC-0005")).as("sent once").hasSize(1);
+        assertThat(sim.records()).hasSize(9);
+        assertThat(out.summary("twice").get("counts").get("alreadyDone").asLong()).isEqualTo(1);
+    }
+
+    @Test
+    void aRefusedTokenSendsTheBatchsRecordsAgainWithAFreshOneNoneRejected() throws Exception {
+        drop("first.csv", records(1));
+        assertThat(processInbox()).isZero();
+        int tokens = sim.tokensIssued();
+        sim.expireAllTokens(); // the token the loader holds is refused from now on: every inner request gets a 401
+
+        drop("refused.csv", records(40).replace("PC-0", "PC-1"));
+        assertThat(processInbox()).isZero();
+
+        assertThat(out.assertAccounted("refused", 40)).allMatch(r -> r.get("outcome").equals("created"));
+        assertThat(sim.tokensIssued()).as("a fresh token was fetched").isGreaterThan(tokens);
+        assertThat(sim.seen()).filteredOn(s -> s.status() == 401).as("the refused requests").isNotEmpty();
+        assertThat(sim.records()).hasSize(41);
+    }
+
+    @Test
+    @Settings({"etl.ledger.enabled", "false"})
+    void withoutTheLedgerRecordsStillGoInBatches() throws Exception {
+        sim.faults().add("POST", "PC-0009", 429, "0", 1);
+        drop("noledger.csv", records(30));
+        assertThat(processInbox()).isZero();
+
+        assertThat(out.assertAccounted("noledger", 30)).allMatch(r -> r.get("outcome").equals("created"));
+        assertThat(requestsFor("PC-0009")).extracting(GraphSimulator.Seen::status).containsExactly(429, 201);
+        assertThat(sim.records()).hasSize(30);
+    }
 }
