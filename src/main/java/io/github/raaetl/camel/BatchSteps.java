@@ -51,6 +51,6 @@ public final class BatchSteps {
                 m.setHeader(name, v);
             }
         }
-        m.setBody(a.body());
+        m.setBody(a.text());
     }
 }

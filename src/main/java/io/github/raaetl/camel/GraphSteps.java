@@ -1,5 +1,6 @@
 package io.github.raaetl.camel;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.github.raaetl.graph.Delivery;
 import io.github.raaetl.graph.GraphGate;
 import io.github.raaetl.graph.GraphLookup;
@@ -190,25 +191,29 @@ public final class GraphSteps {
         Message m = exchange.getMessage();
         forgetCredentials(m);
         Integer status = m.getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
-        TransientGraphException again = judge(exchange.getProperty(Props.FILE_RUN, FileRun.class),
-                exchange.getProperty(Props.DELIVERY, Delivery.class), status == null ? 0 : status,
-                m.getHeader("Retry-After", String.class), m.getHeader("request-id", String.class),
-                m.getBody(String.class), sinceSent(exchange));
+        Delivery d = exchange.getProperty(Props.DELIVERY, Delivery.class);
+        String body = m.getBody(String.class);
+        TransientGraphException again = judge(exchange.getProperty(Props.FILE_RUN, FileRun.class), d,
+                status == null ? 0 : status, m.getHeader("Retry-After", String.class),
+                m.getHeader("request-id", String.class), null, body, sinceSent(exchange));
         if (again != null) {
             throw again;
         }
     }
 
     /**
-     * Reads a record's answer, however it came (alone, or inside a $batch). @return null when it is final (success or
+     * Reads a record's answer, however it came (alone, or inside a $batch: {@code tree} is then its body as read with
+     * the batch's, and {@code body} null). @return null when it is final (success or
      * a permanent error: the record route records it), or the failure to retry the record with
      */
-    TransientGraphException judge(FileRun run, Delivery d, int status, String retryAfter, String requestId, String body,
-                                  long nanos) {
+    TransientGraphException judge(FileRun run, Delivery d, int status, String retryAfter, String requestId,
+                                  JsonNode tree, String body, long nanos) {
         MappedRecord mapped = d.mapped();
         gate.answered();
         metrics.answered(status, nanos);
-        GraphVerdict v = responses.interpret(mapped.operation(), mapped.targetId(), status, retryAfter, requestId, body);
+        GraphVerdict v = tree != null
+                ? responses.interpret(mapped.operation(), mapped.targetId(), status, retryAfter, requestId, tree, body)
+                : responses.interpret(mapped.operation(), mapped.targetId(), status, retryAfter, requestId, body);
         d.answered(v, clock.instant());
         pace(run, v);
         if (v.kind() == GraphVerdict.Kind.TRANSIENT && v.status() >= 500) {

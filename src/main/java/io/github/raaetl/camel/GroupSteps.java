@@ -103,7 +103,8 @@ public final class GroupSteps {
             RequestBatcher.Answer a = answers.get(i);
             TransientGraphException again = a == null
                     ? graph.noAnswer(d, new IOException("the $batch it went in gave no answer for it"), nanos)
-                    : graph.judge(run, d, a.status(), a.header("Retry-After"), a.header("request-id"), a.body(), nanos);
+                    : graph.judge(run, d, a.status(), a.header("Retry-After"), a.header("request-id"), a.tree(),
+                            a.body(), nanos);
             if (again == null) {
                 records.delivered(run, p.record(), d, p.fingerprint());
                 left[positions.get(i)] = null;

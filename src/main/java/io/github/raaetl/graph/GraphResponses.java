@@ -35,7 +35,15 @@ public final class GraphResponses {
      */
     public GraphVerdict interpret(Operation operation, String targetId, int status, String retryAfter, String requestId,
                                   String body) {
-        JsonNode node = parse(body);
+        return interpret(operation, targetId, status, retryAfter, requestId, parse(body), body);
+    }
+
+    /** The same, with the body already read as JSON ({@code node}; {@code body} its text, or null). */
+    public GraphVerdict interpret(Operation operation, String targetId, int status, String retryAfter, String requestId,
+                                  JsonNode node, String body) {
+        if (node == null) {
+            node = json.missingNode();
+        }
         if (status >= 200 && status < 300) {
             boolean expected = operation == Operation.CREATE ? status == 201 : status == 200 || status == 204;
             String id = operation == Operation.UPDATE ? targetId : text(node.path("id"));
@@ -85,6 +93,8 @@ public final class GraphResponses {
             text = (code != null ? code : "error") + (message != null ? ": " + message : "");
         } else if (body != null && !body.isBlank()) {
             text = "HTTP " + status + ": " + body.strip();
+        } else if (!node.isMissingNode()) {
+            text = "HTTP " + status + ": " + node;
         } else {
             text = "HTTP " + status;
         }

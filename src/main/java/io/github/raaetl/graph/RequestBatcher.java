@@ -34,8 +34,22 @@ public final class RequestBatcher {
     public record Inner(String method, String url, Map<String, String> headers, String body) {
     }
 
-    /** An inner request's own answer. */
-    public record Answer(int status, Map<String, String> headers, String body) {
+    /**
+     * An inner request's own answer (or an envelope's).
+     *
+     * @param body its body as text, or null when it came as part of a batch's JSON
+     * @param tree its body as read with the batch's JSON (no need to read it again), or null
+     */
+    public record Answer(int status, Map<String, String> headers, String body, JsonNode tree) {
+
+        public Answer(int status, Map<String, String> headers, String body) {
+            this(status, headers, body, null);
+        }
+
+        /** The body as text, however it came. */
+        public String text() {
+            return body != null ? body : tree == null ? null : tree.toString();
+        }
 
         public String header(String name) {
             for (Map.Entry<String, String> h : headers.entrySet()) {
@@ -229,8 +243,8 @@ public final class RequestBatcher {
                 headers.put(h.getKey(), h.getValue().asText());
             }
             JsonNode b = r.get("body");
-            out.put(r.path("id").asText(), new Answer(r.path("status").asInt(), headers,
-                    b == null || b.isNull() ? null : b.toString()));
+            out.put(r.path("id").asText(), new Answer(r.path("status").asInt(), headers, null,
+                    b == null || b.isNull() ? null : b));
         }
         return out;
     }

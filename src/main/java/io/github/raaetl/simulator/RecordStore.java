@@ -27,7 +27,8 @@ final class RecordStore {
     RecordStore(EntitySchema schema, ObjectMapper json, int maxRecords) {
         this.schema = schema;
         this.json = json;
-        this.records = new LinkedHashMap<>() {
+        // sized for the bound at once: growing it step by step rehashed every record held, again and again
+        this.records = new LinkedHashMap<>(maxRecords / 3 * 4 + 16) {
             @Override
             protected boolean removeEldestEntry(Map.Entry<String, byte[]> eldest) {
                 return size() > maxRecords;

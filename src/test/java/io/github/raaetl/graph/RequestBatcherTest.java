@@ -62,7 +62,7 @@ class RequestBatcherTest {
             for (int i = 1; i <= 40; i++) {
                 RequestBatcher.Answer a = answers.get(i - 1).get(10, TimeUnit.SECONDS);
                 assertThat(a.status()).isEqualTo(201);
-                assertThat(json.readTree(a.body()).get("id").asText()).isEqualTo("PC-" + i);
+                assertThat(json.readTree(a.text()).get("id").asText()).isEqualTo("PC-" + i);
             }
         } finally {
             senders.shutdownNow();
