@@ -251,22 +251,27 @@ public final class GraphSteps {
     }
 
     /**
-     * A record's request, about to leave with {@code token}: waits for its write slot, and counts the attempt.
+     * A record's request, about to leave with {@code token} inside a $batch whose write slots were waited for
+     * ({@link #awaitWriteSlots}): counts the attempt.
      */
     GraphRequest begin(Delivery d, String token) {
         GraphRequest request = requests.requestFor(d.mapped());
-        awaitWriteSlot();
         d.beginAttempt(d.nextClientRequestId(), token);
         return request;
     }
 
     /** Every write waits for its slot in the write budget (a smooth rate, paused while Graph throttles this app). */
     private void awaitWriteSlot() {
+        awaitWriteSlots(1);
+    }
+
+    /** {@code writes} writes that leave together (a $batch) wait for as many slots in a row. */
+    void awaitWriteSlots(int writes) {
         if (budget == null) {
             return;
         }
         try {
-            budget.acquire();
+            budget.acquire(writes);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for the write budget", e);

@@ -62,6 +62,8 @@ public final class GroupSteps {
         if (fresh.isEmpty() || !graph.answering() || !ledger.maySendClaimed(exchange, run)) {
             return new ArrayList<>(group.records());
         }
+        // the batch's writes leave together: they wait for as many slots in a row of the write budget
+        graph.awaitWriteSlots(fresh.size());
         String token;
         try {
             token = graph.token();

@@ -95,13 +95,24 @@ public final class WriteBudget {
 
     /** Waits for this write's turn: its slot at the current rate, after any pause. */
     public void acquire() throws InterruptedException {
+        acquire(1);
+    }
+
+    /**
+     * Waits for the turn of {@code writes} writes that leave together (the inner requests of one $batch): that many
+     * slots in a row are taken at once, and the wait ends at the last of them. Taken one at a time, the slots of the
+     * batches being filled at once would interleave, and each batch, sent only once it had all of its slots, would
+     * carry writes paced long before: batches bunched together, past the quota.
+     */
+    public void acquire(int writes) throws InterruptedException {
         long wait;
         synchronized (this) {
             long now = nanoTime.getAsLong();
             climb(now);
-            long slot = Math.max(Math.max(now, nextSlot), pausedUntil);
-            nextSlot = slot + (long) (SECOND / rate);
-            wait = slot - now;
+            long first = Math.max(Math.max(now, nextSlot), pausedUntil);
+            long last = first + (long) ((writes - 1) * (SECOND / rate));
+            nextSlot = last + (long) (SECOND / rate);
+            wait = last - now;
         }
         if (wait > 0) {
             sleeper.sleep(wait);

@@ -50,6 +50,19 @@ class WriteBudgetTest {
     }
 
     @Test
+    void theWritesOfOneBatchTakeTheirSlotsInARowAndLeaveAtTheLastOne() throws Exception {
+        WriteBudget b = budget("200/20s"); // paced at 9.7 writes/s: a slot every 103 ms
+        long start = now;
+        b.acquire(20);
+        b.acquire(20);
+        b.acquire();
+        // the first batch waits for its 20th slot, the second for its own 20 after those; a write then comes after both
+        assertThat(sleptMillis).containsExactly(1958L, 2061L, 103L);
+        assertThat(TimeUnit.NANOSECONDS.toMillis(now - start)).as("41 writes paced as 41 single ones would be")
+                .isCloseTo(40 * 103L, within(40L));
+    }
+
+    @Test
     void aThrottledWritePausesEverySenderForItsRetryAfterAndLowersThePaceOncePerPause() throws Exception {
         WriteBudget b = budget("200/20s");
         b.acquire();
