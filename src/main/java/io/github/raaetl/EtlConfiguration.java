@@ -5,6 +5,7 @@ import io.github.raaetl.camel.BatchSteps;
 import io.github.raaetl.camel.FileTaking;
 import io.github.raaetl.camel.GraphBatchTransport;
 import io.github.raaetl.camel.GroupSteps;
+import io.github.raaetl.camel.WritePace;
 import io.github.raaetl.camel.GraphReader;
 import io.github.raaetl.camel.GraphSteps;
 import io.github.raaetl.camel.InboxSteps;
@@ -177,9 +178,10 @@ public final class EtlConfiguration implements CamelConfiguration {
         if (budget != null) {
             LOG.info("Writes paced to the quota of {}", budget);
         }
-        GraphSteps graphSteps = new GraphSteps(requests, responses, tokens, gate, lookup, budget, clock, metrics);
+        WritePace pace = new WritePace(budget);
+        GraphSteps graphSteps = new GraphSteps(requests, responses, tokens, gate, lookup, pace, clock, metrics);
         registry.bind("graphSteps", graphSteps);
-        registry.bind("groupSteps", new GroupSteps(graphSteps, ledgerSteps, recordSteps, requests, batcher,
+        registry.bind("groupSteps", new GroupSteps(graphSteps, pace, ledgerSteps, recordSteps, requests, batcher,
                 target.baseUrl()));
         registry.bind("retrySteps", new RetrySteps(new RetryPolicy(s.maxAttempts(), s.retryBaseDelayMillis(),
                 s.retryMaxDelayMillis()), gate, s.retryMaxDelayMillis(), Duration.ofMillis(s.giveUpAfterMillis()),

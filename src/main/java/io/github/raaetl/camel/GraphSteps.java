@@ -11,22 +11,18 @@ import io.github.raaetl.graph.GraphUnavailableException;
 import io.github.raaetl.graph.GraphVerdict;
 import io.github.raaetl.graph.TokenProvider;
 import io.github.raaetl.graph.TransientGraphException;
-import io.github.raaetl.graph.WriteBudget;
 import io.github.raaetl.mapping.MappedRecord;
 import io.github.raaetl.outcome.FileRun;
 import io.github.raaetl.support.Text;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.hc.client5.http.ConnectTimeoutException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.net.ConnectException;
 import java.net.UnknownHostException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * The graph-call route's steps around camel-http: build the request (fresh token and client-request-id on
@@ -36,23 +32,21 @@ import java.util.Locale;
  */
 public final class GraphSteps {
 
-    private static final Logger LOG = LoggerFactory.getLogger("etl.pace");
-
     private final GraphRequests requests;
     private final GraphResponses responses;
     private final TokenProvider tokens;
     private final GraphGate gate;
     private final GraphLookup lookup;
-    private final WriteBudget budget;
+    private final WritePace pace;
     private final Clock clock;
     private final LoaderMetrics metrics;
 
-    /** @param budget the write budget every sender shares (graph.write-quota); null when writes are not paced */
+    /** @param pace the write budget every sender shares (graph.write-quota), as the senders use it */
     public GraphSteps(GraphRequests requests, GraphResponses responses, TokenProvider tokens, GraphGate gate,
-                      GraphLookup lookup, WriteBudget budget, Clock clock, LoaderMetrics metrics) {
+                      GraphLookup lookup, WritePace pace, Clock clock, LoaderMetrics metrics) {
         this.metrics = metrics;
         this.requests = requests;
-        this.budget = budget;
+        this.pace = pace;
         this.responses = responses;
         this.tokens = tokens;
         this.gate = gate;
@@ -119,7 +113,7 @@ public final class GraphSteps {
         Delivery d = exchange.getProperty(Props.DELIVERY, Delivery.class);
         refuseWhileGraphIsDown(d);
         GraphRequest request = requests.requestFor(d.mapped());
-        awaitWriteSlot();
+        pace.await(1);
         String clientRequestId = d.nextClientRequestId();
         String token;
         try {
@@ -211,11 +205,10 @@ public final class GraphSteps {
         MappedRecord mapped = d.mapped();
         gate.answered();
         metrics.answered(status, nanos);
-        GraphVerdict v = tree != null
-                ? responses.interpret(mapped.operation(), mapped.targetId(), status, retryAfter, requestId, tree, body)
-                : responses.interpret(mapped.operation(), mapped.targetId(), status, retryAfter, requestId, body);
+        GraphVerdict v = responses.interpret(mapped.operation(), mapped.targetId(), status, retryAfter, requestId, tree,
+                body);
         d.answered(v, clock.instant());
-        pace(run, v);
+        pace.answered(run, v);
         if (v.kind() == GraphVerdict.Kind.TRANSIENT && v.status() >= 500) {
             d.mayHaveLanded(clock.instant()); // a 5xx may come after Graph applied the request
         }
@@ -252,49 +245,12 @@ public final class GraphSteps {
 
     /**
      * A record's request, about to leave with {@code token} inside a $batch whose write slots were waited for
-     * ({@link #awaitWriteSlots}): counts the attempt.
+     * ({@link WritePace#await}): counts the attempt.
      */
     GraphRequest begin(Delivery d, String token) {
         GraphRequest request = requests.requestFor(d.mapped());
         d.beginAttempt(d.nextClientRequestId(), token);
         return request;
-    }
-
-    /** Every write waits for its slot in the write budget (a smooth rate, paused while Graph throttles this app). */
-    private void awaitWriteSlot() {
-        awaitWriteSlots(1);
-    }
-
-    /** {@code writes} writes that leave together (a $batch) wait for as many slots in a row. */
-    void awaitWriteSlots(int writes) {
-        if (budget == null) {
-            return;
-        }
-        try {
-            budget.acquire(writes);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for the write budget", e);
-        }
-    }
-
-    /** A write was answered: the file counts it; a throttling answer pauses every sender and lowers the pace. */
-    private void pace(FileRun run, GraphVerdict v) {
-        long paused = 0;
-        if (v.throttled() && budget != null) {
-            paused = budget.throttled(v.retryAfterMillis());
-            if (paused > 0) {
-                LOG.warn("Graph throttled this app ({}): every sender pauses {} s; pace now {} writes/s", v.status(),
-                        String.format(Locale.ROOT, "%.1f", paused / 1000.0),
-                        String.format(Locale.ROOT, "%.2f", budget.rate()));
-            }
-        }
-        if (run != null) {
-            run.wrote();
-            if (v.throttled()) {
-                run.throttled(paused);
-            }
-        }
     }
 
     /**

@@ -29,6 +29,7 @@ public final class GroupSteps {
     private static final List<String> INNER_HEADERS = List.of("Content-Type", "client-request-id", "Prefer");
 
     private final GraphSteps graph;
+    private final WritePace pace;
     private final LedgerSteps ledger;
     private final RecordSteps records;
     private final GraphRequests requests;
@@ -36,9 +37,10 @@ public final class GroupSteps {
     private final String baseUrl;
 
     /** @param baseUrl the Graph base URL, up to the version: inner urls are relative to it */
-    public GroupSteps(GraphSteps graph, LedgerSteps ledger, RecordSteps records, GraphRequests requests,
+    public GroupSteps(GraphSteps graph, WritePace pace, LedgerSteps ledger, RecordSteps records, GraphRequests requests,
                       RequestBatcher batcher, String baseUrl) {
         this.graph = graph;
+        this.pace = pace;
         this.ledger = ledger;
         this.records = records;
         this.requests = requests;
@@ -63,7 +65,7 @@ public final class GroupSteps {
             return new ArrayList<>(group.records());
         }
         // the batch's writes leave together: they wait for as many slots in a row of the write budget
-        graph.awaitWriteSlots(fresh.size());
+        pace.await(fresh.size());
         String token;
         try {
             token = graph.token();

@@ -113,6 +113,7 @@ public final class LedgerSteps {
             guard.beforeSend();
             return true;
         } catch (LedgerUnavailableException e) {
+            run.abandon(e.getMessage()); // as admit does: the file stops here, and each record says so at once
             return false;
         }
     }

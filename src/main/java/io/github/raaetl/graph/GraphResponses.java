@@ -35,15 +35,16 @@ public final class GraphResponses {
      */
     public GraphVerdict interpret(Operation operation, String targetId, int status, String retryAfter, String requestId,
                                   String body) {
-        return interpret(operation, targetId, status, retryAfter, requestId, parse(body), body);
+        return interpret(operation, targetId, status, retryAfter, requestId, null, body);
     }
 
-    /** The same, with the body already read as JSON ({@code node}; {@code body} its text, or null). */
+    /**
+     * The same, with the body already read as JSON when it came inside a $batch's ({@code tree}; else null, and
+     * {@code body} is read).
+     */
     public GraphVerdict interpret(Operation operation, String targetId, int status, String retryAfter, String requestId,
-                                  JsonNode node, String body) {
-        if (node == null) {
-            node = json.missingNode();
-        }
+                                  JsonNode tree, String body) {
+        JsonNode node = tree != null ? tree : parse(body);
         if (status >= 200 && status < 300) {
             boolean expected = operation == Operation.CREATE ? status == 201 : status == 200 || status == 204;
             String id = operation == Operation.UPDATE ? targetId : text(node.path("id"));
