@@ -36,18 +36,26 @@ loader_rate() {
   grep -E 'records: created' "$work/log" | tail -1 | grep -oE '[0-9.]+ records/s' | head -1 | cut -d' ' -f1
 }
 
+# sim_cpu: the CPU seconds (user and kernel) the simulator has used since it started
+sim_cpu() {
+  awk -v hz="$(getconf CLK_TCK)" '{ printf "%.1f", ($14 + $15) / hz }' "/proc/$sim_pid/stat"
+}
+
 # run_loader HEAP [JVM-OPTION...]: the jar with --once on $work/inbox, output in ${out:-$work/out}; sets code, secs
-# (wall time) and rss_mb (peak RSS). Options such as -Detl.ledger.enabled=false go before -jar.
+# (wall time), rss_mb (peak RSS) and cpu_secs (user and kernel CPU). Options such as -Detl.ledger.enabled=false go
+# before -jar.
 run_loader() {
   local start end heap=$1
   shift
   start=$(date +%s.%N)
   code=0
-  /usr/bin/time -f "%M" -o "$work/rss" java -Xmx"$heap" "$@" -jar "$jar" --once --keep-input \
+  /usr/bin/time -f "%M %U %S" -o "$work/rss" java -Xmx"$heap" "$@" -jar "$jar" --once --keep-input \
     --inbox "$work/inbox" --out "${out:-$work/out}" > "$work/log" 2>&1 || code=$?
   end=$(date +%s.%N)
   secs=$(echo "$end - $start" | bc -l)
-  rss_mb=$(( $(tail -1 "$work/rss") / 1024 ))
+  read -r rss_kb user_secs sys_secs < <(tail -1 "$work/rss")
+  rss_mb=$(( rss_kb / 1024 ))
+  cpu_secs=$(echo "$user_secs + $sys_secs" | bc -l)
 }
 
 # sim_get PATH: a GET on the simulator's Graph with a token of its own (PATH after /beta, or a full nextLink URL)

@@ -3,7 +3,8 @@
 # JVM (a fresh one for each run), the embedded ledger on, the write budget off (the simulator enforces no quota, and
 # paced at Intune's 10 writes/s this would measure the quota, not the loader). Two runs from one command: the defaults
 # with graph.batch-size=20, and graph.concurrency=1 graph.batch-size=1 (one record at a time, as before requests in
-# flight). Prints each run's records/s (the loader's own figure) and wall time, and the ratio.
+# flight). Prints each run's records/s (the loader's own figure) and wall time, the ratio, and the CPU each process
+# spent per record: the two share this machine's cores, so their sum bounds the rate any run can reach.
 #   bench/pipeline.sh [RECORDS] [HEAP]      defaults: 1000000 256m
 # The issue's bounds: at least 15,000 records/s batched, and at least 3 times the one-at-a-time run.
 records=${1:-1000000}
@@ -19,6 +20,13 @@ run_at() {
   rate=$(loader_rate)
   printf '%-44s %9.1f records/s  (wall time %.1f s, peak RSS %d MB, exit code %d)\n' "$label" "$rate" "$secs" \
     "$rss_mb" "$code"
+  local sim_secs cores
+  sim_secs=$(sim_cpu)
+  cores=$(nproc)
+  # CPU per record of both processes; with every core busy, the pair could do at most cores / (their sum) records/s
+  printf '  CPU per record: loader %.0f us, simulator %.0f us; %d cores busy all the time would allow %.0f records/s\n' \
+    "$(echo "$cpu_secs * 1000000 / $records" | bc -l)" "$(echo "$sim_secs * 1000000 / $records" | bc -l)" "$cores" \
+    "$(echo "$cores * $records / ($cpu_secs + $sim_secs)" | bc -l)"
   grep -E "records: created" "$work/log" | sed 's/^.*\] /  /; s/| target [^|]*|//; s/| input: .*//'
 }
 

@@ -16,18 +16,24 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
 import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
  * What a large embedded ledger costs: fills one with N records as the record path writes them (claims in windows
- * read ahead, one commit each, and the outcomes with the next window), then prints its size on disk, the time per record written, per lookup of a record it
- * holds and of one it does not, and what opening it costs (Flyway's check, the retention purge and the scan for SENDING
- * entries, which run at every start). Run by {@code bench/ledger-cost.sh}; not a test.
+ * read ahead, one commit each, and the outcomes with the next window; checkpoints on a thread of their own), then
+ * prints its size on disk, the time per record written, per lookup of a record it holds and of one it does not, and
+ * what opening it costs (Flyway's check, the retention purge and the scan for SENDING entries, which run at every
+ * start). Run by {@code bench/ledger-cost.sh}; not a test.
  */
 public final class LedgerBenchmark {
 
     /** etl.ledger.claim-ahead's default. */
     private static final int WINDOW = 128;
+    /** How often the loader checkpoints an embedded ledger (EtlConfiguration.LEDGER_CHECKPOINT_MILLIS). */
+    private static final long CHECKPOINT_MILLIS = 3000;
 
     private LedgerBenchmark() {
     }
@@ -36,7 +42,8 @@ public final class LedgerBenchmark {
         int n = Integer.parseInt(args[0]);
         Path dir = Path.of(args[1]);
         Files.createDirectories(dir);
-        String url = "jdbc:sqlite:" + dir.resolve("ledger.db");
+        // bench.url-params: SQLite settings to try (e.g. ?cache_size=-65536), which replace the ledger's own defaults
+        String url = "jdbc:sqlite:" + dir.resolve("ledger.db") + System.getProperty("bench.url-params", "");
         String target = "https://graph.microsoft.com/beta|00000000-0000-0000-0000-000000000000";
         Clock clock = Clock.systemUTC();
         MessageDigest sha = MessageDigest.getInstance("SHA-256");
@@ -44,6 +51,10 @@ public final class LedgerBenchmark {
 
         long t0 = System.nanoTime();
         try (RecordLedger ledger = RecordLedger.open(LedgerConfig.of(url, "", ""), LedgerOwner.current())) {
+            // checkpoints off the writer's thread, as the loader makes them (EtlConfiguration's ledger-checkpoint timer)
+            ScheduledExecutorService checkpoints = Executors.newSingleThreadScheduledExecutor();
+            checkpoints.scheduleWithFixedDelay(ledger::checkpoint, CHECKPOINT_MILLIS, CHECKPOINT_MILLIS,
+                    TimeUnit.MILLISECONDS);
             String run = UUID.randomUUID().toString();
             List<String> fps = new ArrayList<>();
             List<RecordLedger.Claim> claims = new ArrayList<>();
@@ -67,6 +78,7 @@ public final class LedgerBenchmark {
                 }
             }
             ledger.flush();
+            checkpoints.shutdownNow();
         }
         double writeMicros = (System.nanoTime() - t0) / 1000.0 / n;
 
