@@ -281,7 +281,8 @@ public final class EtlConfiguration implements CamelConfiguration {
         every(heartbeat, Math.max(1, s.ledgerLeaseSeconds() * 1000L / 3), ledger::renewLease,
                 "the record ledger's lease could not be renewed");
         // the outcomes of the last records sent are committed with the next claims; when none follow soon, now
-        every(heartbeat, LEDGER_FLUSH_MILLIS, ledger::flushOnce, "the record ledger could not be written");
+        every(heartbeat, LEDGER_FLUSH_MILLIS / 2, () -> ledger.flushIfWaited(Duration.ofMillis(LEDGER_FLUSH_MILLIS / 2)),
+                "the record ledger could not be written");
         // an embedded ledger's checkpoints, which sync the disk, here rather than in the commits of the record path
         every(checkpoints, LEDGER_CHECKPOINT_MILLIS, ledger::checkpoint, "the record ledger could not be checkpointed");
         context.addService(new ServiceSupport() {

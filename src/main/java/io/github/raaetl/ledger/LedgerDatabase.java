@@ -80,6 +80,8 @@ final class LedgerDatabase implements AutoCloseable {
      */
     private final Map<Connection, Map<String, PreparedStatement>> statements = new HashMap<>();
     private final List<Write> pending = new ArrayList<>();
+    /** When the oldest of the pending outcomes was queued (System.nanoTime), while there are any. */
+    private long pendingSince;
     private final List<Consumer<String>> waiting = new ArrayList<>();
     /** Outcomes queued so far, and those whose transaction has ended and whose waiters have been told. */
     private long queued;
@@ -192,6 +194,9 @@ final class LedgerDatabase implements AutoCloseable {
     void later(Write write, Consumer<String> afterCommit) {
         synchronized (pendingLock) {
             queued++;
+            if (pending.isEmpty()) {
+                pendingSince = System.nanoTime();
+            }
             pending.add(write);
             if (afterCommit != null) {
                 waiting.add(afterCommit);
@@ -202,6 +207,13 @@ final class LedgerDatabase implements AutoCloseable {
     boolean hasPending() {
         synchronized (pendingLock) {
             return !pending.isEmpty();
+        }
+    }
+
+    /** Whether an outcome has been waiting at least {@code nanos} for a unit of work to carry it. */
+    boolean pendingFor(long nanos) {
+        synchronized (pendingLock) {
+            return !pending.isEmpty() && System.nanoTime() - pendingSince >= nanos;
         }
     }
 
@@ -295,7 +307,9 @@ final class LedgerDatabase implements AutoCloseable {
     private synchronized <T> Unit<T> transaction(String what, Work<T> work) throws Unreachable {
         List<Write> writes;
         List<Consumer<String>> told;
+        long since;
         synchronized (pendingLock) {
+            since = pendingSince;
             writes = new ArrayList<>(pending);
             told = new ArrayList<>(waiting);
             pending.clear();
@@ -332,6 +346,9 @@ final class LedgerDatabase implements AutoCloseable {
         } catch (SQLException | RuntimeException e) {
             if (dialect.unavailable(e)) {
                 synchronized (pendingLock) {
+                    if (!writes.isEmpty()) {
+                        pendingSince = since; // they are older than any queued meanwhile
+                    }
                     pending.addAll(0, writes);
                     waiting.addAll(0, told);
                 }

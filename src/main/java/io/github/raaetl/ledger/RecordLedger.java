@@ -4,6 +4,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -119,9 +120,20 @@ public final class RecordLedger implements AutoCloseable {
         db.flush();
     }
 
-    /** Commits the outcomes still pending, in one try (the flush timer's, which tries again soon). */
+    /** Commits the outcomes still pending, in one try. */
     public void flushOnce() {
         if (db.hasPending()) {
+            db.once("write", c -> null);
+        }
+    }
+
+    /**
+     * The flush timer's: commits the outcomes still pending, in one try, once the oldest has waited {@code age} for
+     * the next claims to carry it. While records are being claimed it has not (each window's commit takes them), so
+     * the timer neither takes the database from the thread claiming nor splits their commits.
+     */
+    public void flushIfWaited(Duration age) {
+        if (db.pendingFor(age.toNanos())) {
             db.once("write", c -> null);
         }
     }

@@ -195,6 +195,28 @@ class RecordLedgerTest {
     }
 
     @Test
+    void theFlushTimerCommitsOnlyAnOutcomeThatWaitedItsTimeAndLeavesToTheClaimsThoseTheyCarry() throws Exception {
+        try (RecordLedger ledger = open("a")) {
+            ledger.claim("fp1", "target", "create", claim("f.csv", 1));
+            ledger.claim("fp2", "target", "create", claim("f.csv", 2));
+            List<String> told = new ArrayList<>();
+            ledger.done("fp1", answer("id-1", 201), failure -> told.add("fp1"));
+
+            ledger.flushIfWaited(Duration.ofHours(1));
+            assertThat(told).as("not waited long enough: left for the next claims").isEmpty();
+            assertThat(stateSeenFromOutside("fp1")).isEqualTo("SENDING");
+
+            ledger.claim("fp3", "target", "create", claim("f.csv", 3));
+            assertThat(told).as("carried by the claim's commit").containsExactly("fp1");
+
+            ledger.done("fp2", answer("id-2", 201), failure -> told.add("fp2"));
+            ledger.flushIfWaited(Duration.ZERO);
+            assertThat(told).as("waited its time (none here): committed by the timer").containsExactly("fp1", "fp2");
+            assertThat(stateSeenFromOutside("fp2")).isEqualTo("DONE");
+        }
+    }
+
+    @Test
     void aFlushReturnsOnlyOnceEveryOutcomeQueuedBeforeItIsCommittedAndToldEvenWhenAnotherThreadCarriesThem()
             throws Exception {
         try (RecordLedger ledger = open("a")) {
