@@ -75,6 +75,11 @@ final class LedgerDatabase implements AutoCloseable {
     /** The embedded file's checkpoints: a connection of their own, outside the pool; null until the first. */
     private Connection checkpointer;
     /**
+     * Guards {@link #checkpointer}: a lock of its own, not the database's, so that a checkpoint (which syncs the disk)
+     * never holds up a unit of work.
+     */
+    private final Object checkpointLock = new Object();
+    /**
      * The statements prepared on each of the pool's connections, kept from one unit of work to the next (a connection
      * the pool has closed is forgotten when a new one first comes).
      */
@@ -429,10 +434,16 @@ final class LedgerDatabase implements AutoCloseable {
      * commit. Called often, from a thread of its own; a failure only leaves the work to the writer's own checkpoint.
      * Nothing to do on PostgreSQL.
      */
-    synchronized void checkpoint() {
+    void checkpoint() {
         if (dialect != LedgerDialect.SQLITE) {
             return;
         }
+        synchronized (checkpointLock) {
+            checkpointNow();
+        }
+    }
+
+    private void checkpointNow() {
         try {
             if (checkpointer == null) {
                 checkpointer = java.sql.DriverManager.getConnection(withSqlitePragmas(config.url()));
@@ -464,7 +475,7 @@ final class LedgerDatabase implements AutoCloseable {
 
     @Override
     public void close() {
-        synchronized (this) {
+        synchronized (checkpointLock) {
             closeCheckpointer();
         }
         pool.close();
