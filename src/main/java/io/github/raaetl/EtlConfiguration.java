@@ -72,8 +72,11 @@ public final class EtlConfiguration implements CamelConfiguration {
 
     private static final Logger LOG = LoggerFactory.getLogger("etl.config");
     private static final int INBOX_MEMORY = 10_000_000;
-    /** How long a record's outcome may wait for the next claim's commit before it is committed on its own. */
-    private static final long LEDGER_FLUSH_MILLIS = 200;
+    /**
+     * How long a record's outcome waits for the next claims' commit before it is committed on its own; checked as
+     * often, so none waits much more than twice this.
+     */
+    private static final long LEDGER_FLUSH_MILLIS = 100;
     /** How often an embedded ledger's WAL is copied into its file (see RecordLedger.checkpoint): often enough to keep
      * the WAL small, seldom enough that a page written many times is copied once. */
     private static final long LEDGER_CHECKPOINT_MILLIS = 3000;
@@ -281,7 +284,7 @@ public final class EtlConfiguration implements CamelConfiguration {
         every(heartbeat, Math.max(1, s.ledgerLeaseSeconds() * 1000L / 3), ledger::renewLease,
                 "the record ledger's lease could not be renewed");
         // the outcomes of the last records sent are committed with the next claims; when none follow soon, now
-        every(heartbeat, LEDGER_FLUSH_MILLIS / 2, () -> ledger.flushIfWaited(Duration.ofMillis(LEDGER_FLUSH_MILLIS / 2)),
+        every(heartbeat, LEDGER_FLUSH_MILLIS, () -> ledger.flushIfWaited(Duration.ofMillis(LEDGER_FLUSH_MILLIS)),
                 "the record ledger could not be written");
         // an embedded ledger's checkpoints, which sync the disk, here rather than in the commits of the record path
         every(checkpoints, LEDGER_CHECKPOINT_MILLIS, ledger::checkpoint, "the record ledger could not be checkpointed");

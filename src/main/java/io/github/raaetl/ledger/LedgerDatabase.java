@@ -53,8 +53,6 @@ final class LedgerDatabase implements AutoCloseable {
     private static final Map<String, String> SQLITE_PRAGMAS = new LinkedHashMap<>(Map.of(
             "journal_mode", "WAL", "synchronous", "NORMAL", "busy_timeout", "10000", "cache_size", "-32768",
             "wal_autocheckpoint", "65536", "journal_size_limit", "67108864"));
-    /** How many checkpoints in a row one call makes while the writer keeps adding to the WAL. */
-    private static final int CHECKPOINT_ROUNDS = 20;
 
     private final LedgerConfig config;
     private final LedgerDialect dialect;
@@ -72,13 +70,8 @@ final class LedgerDatabase implements AutoCloseable {
      * unit of work (the next window's claims) holds the database.
      */
     private final Object pendingLock = new Object();
-    /** The embedded file's checkpoints: a connection of their own, outside the pool; null until the first. */
-    private Connection checkpointer;
-    /**
-     * Guards {@link #checkpointer}: a lock of its own, not the database's, so that a checkpoint (which syncs the disk)
-     * never holds up a unit of work.
-     */
-    private final Object checkpointLock = new Object();
+    /** The embedded file's checkpoints; null on PostgreSQL. */
+    private final SqliteCheckpoints checkpoints;
     /**
      * The statements prepared on each of the pool's connections, kept from one unit of work to the next (a connection
      * the pool has closed is forgotten when a new one first comes).
@@ -110,6 +103,7 @@ final class LedgerDatabase implements AutoCloseable {
         this.pool = pool;
         this.lock = lock;
         this.outage = outage;
+        this.checkpoints = dialect == LedgerDialect.SQLITE ? new SqliteCheckpoints(withSqlitePragmas(config.url())) : null;
     }
 
     /**
@@ -206,12 +200,6 @@ final class LedgerDatabase implements AutoCloseable {
             if (afterCommit != null) {
                 waiting.add(afterCommit);
             }
-        }
-    }
-
-    boolean hasPending() {
-        synchronized (pendingLock) {
-            return !pending.isEmpty();
         }
     }
 
@@ -429,54 +417,19 @@ final class LedgerDatabase implements AutoCloseable {
     }
 
     /**
-     * Copies what the WAL holds into an embedded ledger's file (SQLite's passive checkpoint: it never blocks the
-     * writer), again while the writer has added more meanwhile, so that the WAL is started afresh at the writer's next
-     * commit. Called often, from a thread of its own; a failure only leaves the work to the writer's own checkpoint.
-     * Nothing to do on PostgreSQL.
+     * Copies what the WAL holds into an embedded ledger's file ({@link SqliteCheckpoints}). Called often, from a thread
+     * of its own. Nothing to do on PostgreSQL.
      */
     void checkpoint() {
-        if (dialect != LedgerDialect.SQLITE) {
-            return;
-        }
-        synchronized (checkpointLock) {
-            checkpointNow();
-        }
-    }
-
-    private void checkpointNow() {
-        try {
-            if (checkpointer == null) {
-                checkpointer = java.sql.DriverManager.getConnection(withSqlitePragmas(config.url()));
-            }
-            try (Statement s = checkpointer.createStatement()) {
-                for (int round = 0; round < CHECKPOINT_ROUNDS; round++) {
-                    try (var r = s.executeQuery("PRAGMA wal_checkpoint(PASSIVE)")) {
-                        if (!r.next() || r.getInt(2) <= r.getInt(3)) {
-                            return; // every frame of the WAL is in the file
-                        }
-                    }
-                }
-            }
-        } catch (SQLException e) {
-            closeCheckpointer();
-        }
-    }
-
-    private void closeCheckpointer() {
-        if (checkpointer != null) {
-            try {
-                checkpointer.close();
-            } catch (SQLException ignored) {
-                // opened afresh next time
-            }
-            checkpointer = null;
+        if (checkpoints != null) {
+            checkpoints.run();
         }
     }
 
     @Override
     public void close() {
-        synchronized (checkpointLock) {
-            closeCheckpointer();
+        if (checkpoints != null) {
+            checkpoints.close();
         }
         pool.close();
         if (lock != null) {

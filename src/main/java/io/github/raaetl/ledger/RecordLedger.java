@@ -122,9 +122,7 @@ public final class RecordLedger implements AutoCloseable {
 
     /** Commits the outcomes still pending, in one try. */
     public void flushOnce() {
-        if (db.hasPending()) {
-            db.once("write", c -> null);
-        }
+        flushIfWaited(Duration.ZERO);
     }
 
     /**
