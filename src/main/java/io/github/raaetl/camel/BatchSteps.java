@@ -41,7 +41,7 @@ public final class BatchSteps {
             }
         }
         Delivery d = exchange.getProperty(Props.DELIVERY, Delivery.class);
-        RequestBatcher.Answer a = batcher.send(new RequestBatcher.Inner(m.getHeader(Exchange.HTTP_METHOD, String.class),
+        RequestBatcher.Answer a = batcher.send(new RequestBatcher.Inner(String.valueOf(m.getHeader(Exchange.HTTP_METHOD)),
                 url.substring(baseUrl.length()), headers, m.getBody(String.class)), d.token());
         m.removeHeaders("*", "Camel*");
         m.setHeader(Exchange.HTTP_RESPONSE_CODE, a.status());

@@ -4,6 +4,7 @@ import io.github.raaetl.graph.GraphRequests;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.ProducerTemplate;
+import org.apache.camel.component.http.HttpMethods;
 
 import java.io.IOException;
 import java.util.UUID;
@@ -32,7 +33,8 @@ final class GraphHttp {
     Response send(String method, String url, String token, String body) throws IOException {
         Exchange answer = producer.request(ENDPOINT, exchange -> {
             Message m = exchange.getMessage();
-            m.setHeader(Exchange.HTTP_METHOD, method);
+            // as camel-http's enum: a String would go through a type converter's lookup on every request
+            m.setHeader(Exchange.HTTP_METHOD, HttpMethods.valueOf(method));
             m.setHeader(Exchange.HTTP_URI, url);
             requests.headers(token, UUID.randomUUID().toString()).forEach(m::setHeader);
             if (body == null) {

@@ -16,6 +16,7 @@ import io.github.raaetl.outcome.FileRun;
 import io.github.raaetl.support.Text;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
+import org.apache.camel.component.http.HttpMethods;
 import org.apache.hc.client5.http.ConnectTimeoutException;
 
 import java.net.ConnectException;
@@ -131,7 +132,8 @@ public final class GraphSteps {
         m.removeHeaders("*", "Camel*"); // drop the previous attempt's response headers; keep Camel's own
         m.removeHeader(Exchange.HTTP_PATH);
         m.removeHeader(Exchange.HTTP_QUERY);
-        m.setHeader(Exchange.HTTP_METHOD, request.method());
+        // as camel-http's enum: a String would go through a type converter's lookup on every request
+        m.setHeader(Exchange.HTTP_METHOD, HttpMethods.valueOf(request.method()));
         m.setHeader(Exchange.HTTP_URI, request.url());
         requests.headers(token, clientRequestId).forEach(m::setHeader);
         m.setBody(request.body());
