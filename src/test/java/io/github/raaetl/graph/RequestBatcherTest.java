@@ -106,4 +106,39 @@ class RequestBatcherTest {
         assertThat(a.status()).isEqualTo(503);
         assertThat(a.header("retry-after")).isEqualTo("3");
     }
+
+    @Test
+    void eachInnerAnswerIsMatchedByIdWhateverItsMembersOrder() throws Exception {
+        // a success's entity, an error, one whose status comes after its body, and text where a response should be
+        String answer = """
+                {"@odata.context":"x","responses":[
+                  {"status":201,"id":"2","headers":{"request-id":"r2","Retry-After":7},
+                   "body":{"@odata.type":"#microsoft.graph.remoteActionAudit","id":"guid-2","deviceDisplayName":"PC-2",
+                           "keyValues":[{"name":"a","value":"b"}],"nested":{"id":"not-this-one"}}},
+                  {"id":"1","status":"400","headers":{},"body":{"error":{"code":"BadRequest","message":"bad enum"}}},
+                  {"id":"3","body":{"id":"guid-3","deviceDisplayName":"PC-3"},"status":201,"headers":null},
+                  "no response"
+                ],"trailing":{"ignored":[1,2,3]}}""";
+        RequestBatcher batcher = new RequestBatcher(20, (body, token) -> new RequestBatcher.Answer(200, Map.of(), answer),
+                json);
+        List<RequestBatcher.Answer> a = batcher.sendAll(List.of(create(1), create(2), create(3)), "token");
+
+        assertThat(a.get(0).status()).isEqualTo(400);
+        assertThat(a.get(0).tree().at("/error/message").asText()).isEqualTo("bad enum");
+        assertThat(a.get(1).status()).isEqualTo(201);
+        assertThat(a.get(1).header("retry-after")).isEqualTo("7");
+        assertThat(a.get(1).header("request-id")).isEqualTo("r2");
+        assertThat(json.readTree(a.get(1).text()).get("id").asText()).isEqualTo("guid-2");
+        // its status read before its body came: the id is all that is kept of a success's entity
+        assertThat(a.get(1).tree().size()).isEqualTo(1);
+        // the status after the body: the body is kept whole
+        assertThat(a.get(2).status()).isEqualTo(201);
+        assertThat(a.get(2).tree().get("deviceDisplayName").asText()).isEqualTo("PC-3");
+
+        RequestBatcher cut = new RequestBatcher(20, (body, token) -> new RequestBatcher.Answer(200, Map.of(),
+                answer.substring(0, 200)), json);
+        // a 200 whose body is cut short says nothing of each request: a lost answer, looked up before any resend
+        assertThatThrownBy(() -> cut.sendAll(List.of(create(1)), "token")).isInstanceOf(IOException.class)
+                .hasMessageContaining("not a batch response");
+    }
 }
