@@ -13,10 +13,8 @@ import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The identity of an audit event: a SHA-256 over what would be sent and where (the target, the operation, the id of
@@ -36,14 +34,6 @@ public final class Fingerprint {
             throw new IllegalStateException("no SHA-256 in this Java", e);
         }
     });
-
-    /**
-     * Member names in their order as given, to the same names sorted, per thread: the records of a file share a
-     * handful of member orders, and sorting them again for every record was a tenth of a fingerprint's cost. Bounded:
-     * emptied when it holds {@link #SORTED_MAX} orders.
-     */
-    private static final ThreadLocal<Map<List<String>, List<String>>> SORTED = ThreadLocal.withInitial(HashMap::new);
-    private static final int SORTED_MAX = 256;
 
     private Fingerprint() {
     }
@@ -99,9 +89,9 @@ public final class Fingerprint {
      */
     private static void canonical(JsonGenerator out, JsonNode node, boolean top) throws IOException {
         if (node.isObject()) {
-            List<String> names = new ArrayList<>(node.size());
+            List<String> names = new ArrayList<>();
             node.fieldNames().forEachRemaining(names::add);
-            names = sorted(names);
+            names.sort(null);
             out.writeStartObject();
             for (String name : names) {
                 if (top && name.equals("@odata.type")) {
@@ -131,21 +121,5 @@ public final class Fingerprint {
         } else {
             out.writeTree(node);
         }
-    }
-
-    /** {@code names} sorted, as {@link #SORTED} remembers them. */
-    private static List<String> sorted(List<String> names) {
-        Map<List<String>, List<String>> cache = SORTED.get();
-        List<String> order = cache.get(names);
-        if (order == null) {
-            if (cache.size() >= SORTED_MAX) {
-                cache.clear();
-            }
-            List<String> copy = new ArrayList<>(names);
-            copy.sort(null);
-            order = List.copyOf(copy);
-            cache.put(names, order);
-        }
-        return order;
     }
 }
