@@ -1,8 +1,6 @@
 package io.github.raaetl.graph;
 
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -11,6 +9,7 @@ import com.fasterxml.jackson.databind.util.RawValue;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -189,7 +188,8 @@ public final class RequestBatcher {
      * their order: null where the batch gave none for it. A batch refused or failed as a whole is every request's
      * answer (a 401, a 429, a 5xx after which each one may have been carried out, and is looked up).
      *
-     * @throws IOException when the batch got no answer: each request in it may have been carried out
+     * @throws IOException when the batch got no answer, or one that cannot be read: each request in it may have been
+     *                     carried out
      */
     public List<Answer> sendAll(List<Inner> requests, String token) throws IOException {
         Answer envelope;
@@ -228,95 +228,29 @@ public final class RequestBatcher {
         return json.writeValueAsString(root);
     }
 
-    /**
-     * The inner answers by id; null when the body is not a batch response. Read as a stream: a success's body (the
-     * whole entity Graph echoes) is kept as its id alone, all that a success's answer is read for, instead of as a
-     * tree of every member (a tenth of the senders' time went into those trees); any other body is kept whole.
-     */
+    /** The inner answers by id; null when the body is not a batch response. */
     private Map<String, Answer> answers(String body) {
-        if (body == null) {
+        JsonNode root;
+        try {
+            root = body == null ? null : json.readTree(body);
+        } catch (JsonProcessingException e) {
             return null;
         }
-        try (JsonParser p = json.getFactory().createParser(body)) {
-            if (p.nextToken() != JsonToken.START_OBJECT) {
-                return null;
-            }
-            Map<String, Answer> out = null;
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String name = p.currentName();
-                JsonToken value = p.nextToken();
-                if (name.equals("responses") && value == JsonToken.START_ARRAY) {
-                    out = new LinkedHashMap<>();
-                    for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
-                        if (t == null) {
-                            return null; // cut short
-                        }
-                        response(p, out);
-                    }
-                } else {
-                    p.skipChildren();
-                }
-            }
-            return out;
-        } catch (IOException e) {
+        JsonNode responses = root == null ? null : root.get("responses");
+        if (responses == null || !responses.isArray()) {
             return null;
         }
-    }
-
-    /** One inner response, the parser on its first token: {"id","status","headers","body"} in any order. */
-    private void response(JsonParser p, Map<String, Answer> out) throws IOException {
-        String id = "";
-        int status = 0;
-        boolean statusRead = false;
-        Map<String, String> headers = new LinkedHashMap<>();
-        JsonNode body = null;
-        if (p.currentToken() != JsonToken.START_OBJECT) {
-            p.skipChildren(); // not a response: an answer with no id and no status, as it says nothing
-            out.put(id, new Answer(status, headers, null, null));
-            return;
-        }
-        while (p.nextToken() == JsonToken.FIELD_NAME) {
-            String name = p.currentName();
-            JsonToken value = p.nextToken();
-            switch (name) {
-                case "id" -> id = p.getValueAsString("");
-                case "status" -> {
-                    status = p.getValueAsInt(0);
-                    statusRead = true;
-                }
-                case "headers" -> {
-                    if (value == JsonToken.START_OBJECT) {
-                        while (p.nextToken() == JsonToken.FIELD_NAME) {
-                            String header = p.currentName();
-                            p.nextToken();
-                            headers.put(header, p.getValueAsString(""));
-                            p.skipChildren();
-                        }
-                    }
-                }
-                case "body" -> body = value == JsonToken.VALUE_NULL ? null
-                        : statusRead && status >= 200 && status < 300 && value == JsonToken.START_OBJECT ? idOf(p)
-                        : json.readTree(p);
-                default -> {
-                }
+        Map<String, Answer> out = new LinkedHashMap<>();
+        for (JsonNode r : responses) {
+            Map<String, String> headers = new LinkedHashMap<>();
+            for (Iterator<Map.Entry<String, JsonNode>> it = r.path("headers").fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> h = it.next();
+                headers.put(h.getKey(), h.getValue().asText());
             }
-            p.skipChildren(); // whatever a member held that was not read (a no-op after a scalar)
+            JsonNode b = r.get("body");
+            out.put(r.path("id").asText(), new Answer(r.path("status").asInt(), headers, null,
+                    b == null || b.isNull() ? null : b));
         }
-        out.put(id, new Answer(status, headers, null, body));
-    }
-
-    /** A success's body as {"id": …} only (or {} without one); the parser is left on its closing brace. */
-    private JsonNode idOf(JsonParser p) throws IOException {
-        ObjectNode kept = json.createObjectNode();
-        while (p.nextToken() == JsonToken.FIELD_NAME) {
-            String name = p.currentName();
-            JsonToken value = p.nextToken();
-            if (name.equals("id") && value.isScalarValue()) {
-                kept.set("id", json.readTree(p));
-            } else {
-                p.skipChildren();
-            }
-        }
-        return kept;
+        return out;
     }
 }
