@@ -70,7 +70,10 @@ final class CsvRecordGuard extends Reader {
         return n;
     }
 
-    /** Scans input until at least one record (or the end) is ready; false when nothing more will come. */
+    /**
+     * Scans input until at least one record (or the end) is ready; false when nothing more will come. A record's
+     * characters are kept a run at a time (one copy per run of the chunk, not one per character).
+     */
     private boolean scan() throws IOException {
         while (ready.length() == 0) {
             if (chunkPos == chunkLen) {
@@ -82,37 +85,47 @@ final class CsvRecordGuard extends Reader {
                 if (chunkLen < 0) {
                     chunkLen = 0;
                     eof = true;
-                    endRecord(""); // a last record with no line break
+                    endRecord(-1); // a last record with no line break
                     return ready.length() > 0;
                 }
             }
-            char c = chunk[chunkPos++];
-            if (c == MARKER) {
-                throw new IOException("the file holds a NUL character at byte offset " + offset + " (line " + line + ")");
-            }
-            int bytes = Character.isSurrogate(c) ? 2 : c < 0x80 ? 1 : c < 0x800 ? 2 : 3;
-            boolean lineBreak = (c == '\n' || c == '\r') && state != State.QUOTED;
-            if (c == '\n') {
-                line++;
-            }
-            state = next(state, c);
-            if (lineBreak) {
-                endRecord(String.valueOf(c));
+            int run = chunkPos; // where the characters of the record not kept yet begin
+            while (chunkPos < chunkLen) {
+                char c = chunk[chunkPos++];
+                if (c == MARKER) {
+                    throw new IOException("the file holds a NUL character at byte offset " + offset + " (line " + line
+                            + ")");
+                }
+                int bytes = Character.isSurrogate(c) ? 2 : c < 0x80 ? 1 : c < 0x800 ? 2 : 3;
+                boolean lineBreak = (c == '\n' || c == '\r') && state != State.QUOTED;
+                if (c == '\n') {
+                    line++;
+                }
+                state = next(state, c);
+                if (lineBreak) {
+                    keep(run, chunkPos - 1);
+                    endRecord(c);
+                    offset += bytes;
+                    recordStart = offset;
+                    run = chunkPos;
+                    continue;
+                }
                 offset += bytes;
-                recordStart = offset;
-                continue;
-            }
-            offset += bytes;
-            recordBytes += bytes;
-            if (record != null) {
-                if (recordBytes > maxBytes) {
+                recordBytes += bytes;
+                if (record != null && recordBytes > maxBytes) {
                     record = null; // too long: keep scanning to its end, keep none of it
-                } else {
-                    record.append(c);
                 }
             }
+            keep(run, chunkPos);
         }
         return true;
+    }
+
+    /** Keeps {@code chunk[from, to)} as part of the record being scanned, unless it already proved too long. */
+    private void keep(int from, int to) {
+        if (record != null && to > from) {
+            record.append(chunk, from, to - from);
+        }
     }
 
     private State next(State s, char c) {
@@ -125,14 +138,21 @@ final class CsvRecordGuard extends Reader {
         };
     }
 
-    private void endRecord(String lineBreak) {
+    /** @param lineBreak the character that ended the record, or -1 at the end of the input */
+    private void endRecord(int lineBreak) {
         if (record == null) {
             ready.append(MARKER).append(recordStart).append(':').append(recordStart + recordBytes);
         } else {
             ready.append(record);
         }
-        ready.append(lineBreak);
-        record = new StringBuilder();
+        if (lineBreak >= 0) {
+            ready.append((char) lineBreak);
+        }
+        if (record == null) {
+            record = new StringBuilder();
+        } else {
+            record.setLength(0); // its text is copied into ready: the builder is used again
+        }
         recordBytes = 0;
     }
 
