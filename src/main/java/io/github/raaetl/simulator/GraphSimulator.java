@@ -1,6 +1,5 @@
 package io.github.raaetl.simulator;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
@@ -34,9 +33,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A stand-in for Microsoft Graph's remoteActionAudits and Entra ID's token endpoint, served over real HTTP
  * on 127.0.0.1: the default target when nothing is configured, and the test and benchmark server. This class is the
- * server and its routing; the store ({@link RecordStore}), the validation ({@link EntityValidator}), paging
- * ({@link ODataQuery}), the token endpoint ({@link TokenEndpoint}) and fault injection ({@link FaultPlan},
- * {@link RequestHold}) live beside it.
+ * server and what every Graph request goes through (the bearer check, the write quota, latency and faults); the
+ * collection ({@link CollectionEndpoint}), {@code $batch} ({@link BatchEndpoint}), the store ({@link RecordStore}),
+ * the validation ({@link EntityValidator}), paging ({@link ODataQuery}), the token endpoint ({@link TokenEndpoint})
+ * and fault injection ({@link FaultPlan}, {@link RequestHold}) live beside it.
  *
  * <p>It is as strict as the real service where that matters to a loader: unknown property, bad enum value,
  * bad date, wrong {@code @odata.type} or a null non-nullable property answer 400 with Graph's error
@@ -46,8 +46,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class GraphSimulator implements EmbeddedGraph {
 
     public static final String GRAPH_PREFIX = "/beta";
-    private static final String COLLECTION_PATH = "/deviceManagement/remoteActionAudits";
-    private static final String COLLECTION = GRAPH_PREFIX + COLLECTION_PATH;
     /** Records kept; beyond this the oldest are forgotten, so a long rehearsal cannot exhaust the heap. */
     public static final int MAX_RECORDS = 200_000;
     private static final int LOG_LIMIT = 10_000;
@@ -104,13 +102,9 @@ public final class GraphSimulator implements EmbeddedGraph {
     private volatile long jitterMillis;
     private volatile WriteQuota writeQuota;
     private final BatchEndpoint batches;
+    private final CollectionEndpoint collection;
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicInteger maxInFlight = new AtomicInteger();
-    private volatile boolean patchNoContent;
-    private volatile boolean refuseFilter;
-    /** The generation of paging the $skiptokens handed out now belong to; older ones have expired. */
-    private final AtomicInteger pagingGeneration = new AtomicInteger();
-    private final AtomicInteger listsBeforeExpiry = new AtomicInteger(-1);
 
     /** Runs the simulator on its own until killed: see {@link SimulatorCommand} for the options. */
     public static void main(String[] args) throws Exception {
@@ -123,6 +117,7 @@ public final class GraphSimulator implements EmbeddedGraph {
         this.batches = new BatchEndpoint(json, GRAPH_PREFIX);
         this.validator = new EntityValidator(schema, json);
         this.store = new RecordStore(schema, json, MAX_RECORDS);
+        this.collection = new CollectionEndpoint(json, store, validator, GRAPH_PREFIX, this::graphBaseUrl);
         this.tokens = new TokenEndpoint(options.tenantId(), options.clientId(), options.clientSecret(),
                 options.tokenLifetimeSeconds(), json, Clock.systemUTC());
         InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
@@ -225,22 +220,22 @@ public final class GraphSimulator implements EmbeddedGraph {
 
     /** Answer PATCH with 204 No Content from now on, as Intune often does (the docs say 200 with the entity). */
     public void answerPatchWithNoContent(boolean noContent) {
-        patchNoContent = noContent;
+        collection.answerPatchWithNoContent(noContent);
     }
 
     /** Every @odata.nextLink handed out so far expires: following one answers 400, as an old skip token does. */
     public void expireNextLinks() {
-        pagingGeneration.incrementAndGet();
+        collection.expireNextLinks();
     }
 
     /** After {@code lists} more collection reads, every next link handed out by then expires (once). */
     public void expireNextLinksAfter(int lists) {
-        listsBeforeExpiry.set(lists);
+        collection.expireNextLinksAfter(lists);
     }
 
     /** Answer any $filter with 400, as a tenant that does not support filtering this collection. */
     public void refuseFilter(boolean refuse) {
-        refuseFilter = refuse;
+        collection.refuseFilter(refuse);
     }
 
     /** Accept this bearer token as well, as if configured statically (graph.token). */
@@ -248,7 +243,6 @@ public final class GraphSimulator implements EmbeddedGraph {
         tokens.allowStatic(token);
     }
 
-    /** Every token issued so far expires now, as if the run outlived them. */
     /**
      * The app registration's certificate: from now on the token endpoint also accepts client assertions signed with its
      * key (MSAL4J's certificate credential), checking the signature, the audience, the issuer and the time range.
@@ -265,6 +259,7 @@ public final class GraphSimulator implements EmbeddedGraph {
         tokens.grantPermission(grant);
     }
 
+    /** Every token issued so far expires now, as if the run outlived them. */
     public void expireAllTokens() {
         tokens.expireAll();
     }
@@ -400,7 +395,7 @@ public final class GraphSimulator implements EmbeddedGraph {
         }
         FaultPlan.Fault fault = faults.next(method, body);
         if (fault != null && fault.afterCommit()) {
-            Reply done = route(request);
+            Reply done = collection.answer(request);
             if (done.status() >= 300 || fault.status() == FaultPlan.DROP) {
                 return done.status() >= 300 ? done : new Reply(FaultPlan.DROP, null, done.headers());
             }
@@ -420,98 +415,7 @@ public final class GraphSimulator implements EmbeddedGraph {
             }
             return r;
         }
-        return route(request);
-    }
-
-    private Reply route(SimRequest r) {
-        String method = r.method();
-        String path = r.path();
-        String body = r.body();
-        String clientRequestId = r.clientRequestId();
-        if (path.equals(COLLECTION)) {
-            return switch (method) {
-                case "POST" -> create(r, clientRequestId);
-                case "GET" -> list(r.rawQuery(), clientRequestId);
-                default -> Reply.error(405, "BadRequest", "Method " + method + " is not allowed on the collection",
-                        clientRequestId);
-            };
-        }
-        if (path.equals(COLLECTION + "/$count") && method.equals("GET")) {
-            return Reply.of(200, json.getNodeFactory().numberNode(store.size()), clientRequestId);
-        }
-        if (path.startsWith(COLLECTION + "/")) {
-            String id = path.substring(COLLECTION.length() + 1); // getPath() has decoded it once already
-            return switch (method) {
-                case "PATCH" -> update(id, body, r.prefer(), clientRequestId);
-                case "GET" -> found(store.get(id), id, clientRequestId);
-                case "DELETE" -> store.delete(id) ? Reply.of(204, null, clientRequestId) : notFound(id, clientRequestId);
-                default -> Reply.error(405, "BadRequest", "Method " + method + " is not allowed on an entity",
-                        clientRequestId);
-            };
-        }
-        return Reply.error(400, "BadRequest", "Resource not found for the segment '" + path + "'.", clientRequestId);
-    }
-
-    private Reply list(String rawQuery, String clientRequestId) {
-        if (listsBeforeExpiry.get() >= 0 && listsBeforeExpiry.getAndDecrement() == 0) {
-            expireNextLinks();
-        }
-        if (refuseFilter && UrlEncoded.parse(rawQuery).containsKey("$filter")) {
-            return Reply.error(400, "BadRequest", "Query option '$filter' is not supported for this collection.",
-                    clientRequestId);
-        }
-        try {
-            return Reply.of(200, ODataQuery.page(json, store,
-                    graphBaseUrl() + COLLECTION_PATH, graphBaseUrl() + "/$metadata#deviceManagement/remoteActionAudits",
-                    rawQuery, pagingGeneration.get()), clientRequestId);
-        } catch (ODataQuery.BadQuery e) {
-            return Reply.error(400, "BadRequest", e.getMessage(), clientRequestId);
-        }
-    }
-
-    private Reply create(SimRequest request, String clientRequestId) {
-        try {
-            ObjectNode stored = store.create(request.tree() != null ? validator.parse(request.tree(), true)
-                    : validator.parse(request.body(), true));
-            Reply r = Reply.of(201, stored, clientRequestId);
-            r.headers().put("Location", graphBaseUrl() + COLLECTION_PATH + "('" + stored.get("id").asText() + "')");
-            return r;
-        } catch (EntityValidator.BadRequest e) {
-            return Reply.error(400, "BadRequest", e.getMessage(), clientRequestId);
-        }
-    }
-
-    private Reply update(String id, String body, String prefer, String clientRequestId) {
-        if (store.get(id) == null) {
-            return notFound(id, clientRequestId);
-        }
-        ObjectNode changes;
-        try {
-            changes = validator.parse(body, false);
-        } catch (EntityValidator.BadRequest e) {
-            return Reply.error(400, "BadRequest", e.getMessage(), clientRequestId);
-        }
-        JsonNode bodyId = changes.get("id");
-        if (bodyId != null && !bodyId.asText().equals(id)) {
-            return Reply.error(400, "BadRequest", "The key in the request body '" + bodyId.asText()
-                    + "' does not match the key in the URL '" + id + "'.", clientRequestId);
-        }
-        ObjectNode updated = store.update(id, changes);
-        if (updated == null) {
-            return notFound(id, clientRequestId);
-        }
-        if (patchNoContent || (prefer != null && prefer.contains("return=minimal"))) {
-            return Reply.of(204, null, clientRequestId);
-        }
-        return Reply.of(200, updated, clientRequestId);
-    }
-
-    private static Reply found(ObjectNode record, String id, String clientRequestId) {
-        return record == null ? notFound(id, clientRequestId) : Reply.of(200, record, clientRequestId);
-    }
-
-    private static Reply notFound(String id, String clientRequestId) {
-        return Reply.error(404, "ResourceNotFound", "No remoteActionAudit with id '" + id + "' was found.", clientRequestId);
+        return collection.answer(request);
     }
 
     private void send(HttpExchange ex, Reply reply) throws IOException {
