@@ -2,6 +2,8 @@
 # Design experiment (not the product): what the record ledger's write pattern costs on SQLite, as the ledger is, on
 # SQLite with keys that rise (the cost without the random index writes; not a ledger), and on RocksDB, a
 # log-structured store. See bench/ledger-stores/LedgerStores.java for the pattern. Prints each one's CPU per record.
+# End to end: bench/ledger-stores/rocksdb-records-spike.patch puts the ledger's records in RocksDB (a spike, not a
+# ledger to ship); git apply it, mvn -B -q package -DskipTests, then bench/pipeline.sh.
 #   bench/ledger-stores.sh [RECORDS]      default: 1000000
 # Needs Maven (it fetches sqlite-jdbc, the version the pom uses, and rocksdbjni into ~/.m2).
 set -euo pipefail
