@@ -59,11 +59,7 @@ public final class FileRun {
     private final TreeMap<Long, Finished> pending = new TreeMap<>();
     private final List<String> notes = new ArrayList<>();
     private long nextToWrite;
-    private long writes;
-    private Instant firstWrite;
-    private Instant lastWrite;
-    private long throttled;
-    private long pausedMillis;
+    private final WriteTally writes = new WriteTally();
     /**
      * Why the file's run is abandoned (a dependency it needs, the ledger, is gone for longer than the run waits), or
      * null: nothing of it is published, and its input stays where it is, to be resumed whole.
@@ -343,7 +339,7 @@ public final class FileRun {
         long millis = clock.millis() - started.toEpochMilli();
         return new FileSummary(fileName, cursor.layout().format().name(), target, simulator, dryRun, read, perOutcome,
                 millis, problem, outputFailure == null, List.copyOf(unknown), List.copyOf(notes), List.copyOf(published),
-                notSent, appended, resumed, ledger, pace(), null);
+                notSent, appended, resumed, ledger, writes.pace(), null);
     }
 
     /**
@@ -362,30 +358,17 @@ public final class FileRun {
         long millis = clock.millis() - started.toEpochMilli();
         return new FileSummary(fileName, cursor.layout().format().name(), target, simulator, dryRun, read,
                 new LinkedHashMap<>(counts), millis, abandoned, true, List.copyOf(unknown), List.copyOf(notes),
-                List.of(), read - answered, appended, resumed, Map.of(), pace(), null);
+                List.of(), read - answered, appended, resumed, Map.of(), writes.pace(), null);
     }
 
     /** A write request of this file was answered (any answer: the service counted it). */
     public synchronized void wrote() {
-        Instant now = clock.instant();
-        if (writes++ == 0) {
-            firstWrite = now;
-        }
-        lastWrite = now;
+        writes.wrote(clock.instant());
     }
 
     /** Graph throttled one of this file's writes, and every sender paused {@code pausedMillis} longer for it. */
     public synchronized void throttled(long pausedMillis) {
-        throttled++;
-        this.pausedMillis += pausedMillis;
-    }
-
-    private Pace pace() {
-        if (writes == 0 && throttled == 0) {
-            return null;
-        }
-        long span = writes < 2 ? 0 : lastWrite.toEpochMilli() - firstWrite.toEpochMilli();
-        return new Pace(writes, span == 0 ? writes : (writes - 1) * 1000.0 / span, throttled, pausedMillis / 1000.0);
+        writes.throttled(pausedMillis);
     }
 
     /** Where the file stands now, for progress reports: its rows written so far, the bytes read, the pace. */
@@ -393,7 +376,7 @@ public final class FileRun {
         long done = counts.values().stream().mapToLong(Long::longValue).sum();
         return new FileProgress(fileName, started, clock.instant(), done, cursor.read(), cursor.readEnded(),
                 cursor.source().bytesRead(),
-                cursor.source().sizeNow(), new LinkedHashMap<>(counts), throttled, pausedMillis);
+                cursor.source().sizeNow(), new LinkedHashMap<>(counts), writes.throttled(), writes.pausedMillis());
     }
 
     /** The file is being resumed after an interrupted run: the summary says so, with how much was done before. */
