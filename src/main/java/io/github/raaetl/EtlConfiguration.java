@@ -267,7 +267,8 @@ public final class EtlConfiguration implements CamelConfiguration {
         try {
             ledger = RecordLedger.open(new LedgerConfig(url, s.ledgerUser(), s.ledgerPassword(),
                     Duration.ofSeconds(s.ledgerLeaseSeconds()), Duration.ofMillis(s.ledgerGiveUpAfterMillis()),
-                    s.output().toAbsolutePath().normalize().resolve("ledger"), context::isStopping),
+                    s.output().toAbsolutePath().normalize().resolve("ledger"), context::isStopping,
+                    s.ledgerRecordStore()),
                     LedgerOwner.current());
         } catch (IllegalStateException e) {
             throw new EtlSettings.InvalidSettingException("etl.ledger: " + e.getMessage());

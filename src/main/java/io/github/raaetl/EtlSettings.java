@@ -3,6 +3,7 @@ package io.github.raaetl;
 import io.github.raaetl.graph.GraphCloud;
 import io.github.raaetl.graph.GraphLookup;
 import io.github.raaetl.graph.WriteBudget;
+import io.github.raaetl.ledger.LedgerConfig;
 import io.github.raaetl.ledger.RecordLedger;
 import io.github.raaetl.support.Secrets;
 import org.apache.camel.spi.PropertiesComponent;
@@ -34,7 +35,7 @@ public record EtlSettings(
         int concurrency, WriteBudget.Quota writeQuota, int batchSize,
         boolean ledgerEnabled, String ledgerUrl, String ledgerUser, String ledgerPassword, boolean ledgerSkipDone,
         int ledgerRetentionDays, int ledgerLeaseSeconds, int ledgerClaimAhead, long ledgerGiveUpAfterMillis,
-        GraphLookup.Mode reconcile,
+        LedgerConfig.RecordStore ledgerRecordStore, GraphLookup.Mode reconcile,
         long simulatorLatencyMillis, int simulatorThrottlePercent, int simulatorErrorPercent,
         double simulatorRetryAfterSeconds, int simulatorLostAnswerPercent) {
 
@@ -104,6 +105,7 @@ public record EtlSettings(
                 r.integer("etl.ledger.lease-seconds", 5),
                 r.integer("etl.ledger.claim-ahead", 1),
                 r.longValue("etl.ledger.give-up-after-ms", 0),
+                recordStore(r.text("etl.ledger.record-store")),
                 reconcile(r.text("etl.reconcile")),
                 r.integer("simulator.latency-ms", 0),
                 r.integer("simulator.throttle-percent", 0),
@@ -213,6 +215,14 @@ public record EtlSettings(
             return ledgerUrl;
         }
         return "jdbc:sqlite:" + output.toAbsolutePath().normalize().resolve("ledger").resolve("ledger.db");
+    }
+
+    private static LedgerConfig.RecordStore recordStore(String text) {
+        try {
+            return LedgerConfig.RecordStore.valueOf(text.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new InvalidSettingException("etl.ledger.record-store must be rocksdb or sqlite, got '" + text + "'");
+        }
     }
 
     private static GraphLookup.Mode reconcile(String text) {

@@ -126,7 +126,8 @@ final class Preflight {
             return; // opening it here would create it: --check writes nothing a run would not
         }
         try (RecordLedger ledger = RecordLedger.open(new LedgerConfig(url, s.ledgerUser(), s.ledgerPassword(),
-                Duration.ofSeconds(s.ledgerLeaseSeconds()), LEDGER_WAIT, localDir, () -> false), LedgerOwner.current())) {
+                Duration.ofSeconds(s.ledgerLeaseSeconds()), LEDGER_WAIT, localDir, () -> false, s.ledgerRecordStore()),
+                LedgerOwner.current())) {
             ok("ledger", RecordLedger.withoutCredentials(url) + ", schema version " + ledger.schemaVersion() + ", "
                     + ledger.size() + " entries");
         } catch (RuntimeException e) {

@@ -17,30 +17,46 @@ import java.util.function.BooleanSupplier;
  *                    a lock file, so that the next start gives back the lease of one that stopped while the database
  *                    was unreachable; null for none
  * @param stopping    true once the application is stopping: a wait for the ledger ends at once
+ * @param recordStore where an embedded ledger keeps its records (a PostgreSQL ledger keeps them in its tables)
  */
 public record LedgerConfig(String url, String user, String password, Duration lease, Duration giveUpAfter,
-                           Path localDir, BooleanSupplier stopping) {
+                           Path localDir, BooleanSupplier stopping, RecordStore recordStore) {
 
-    /** A ledger with the default lease (60 s) and wait (120 s), no folder of its own and never stopping. */
+    /** Where an embedded ledger keeps its records. */
+    public enum RecordStore {
+        /** In a RocksDB folder beside the SQLite file, {@code ledger.db.records} (the default: see RocksRecordStore) */
+        ROCKSDB,
+        /** In the SQLite file's table, as PostgreSQL does: for a machine RocksDB's native library does not run on */
+        SQLITE
+    }
+
+    /**
+     * A ledger with the default lease (60 s) and wait (120 s), no folder of its own, never stopping, and its records
+     * (embedded) in RocksDB.
+     */
     public static LedgerConfig of(String url, String user, String password) {
         return new LedgerConfig(url, user, password, Duration.ofSeconds(60), Duration.ofSeconds(120), null,
-                () -> false);
+                () -> false, RecordStore.ROCKSDB);
     }
 
     public LedgerConfig withLease(Duration lease) {
-        return new LedgerConfig(url, user, password, lease, giveUpAfter, localDir, stopping);
+        return new LedgerConfig(url, user, password, lease, giveUpAfter, localDir, stopping, recordStore);
     }
 
     public LedgerConfig withGiveUpAfter(Duration giveUpAfter) {
-        return new LedgerConfig(url, user, password, lease, giveUpAfter, localDir, stopping);
+        return new LedgerConfig(url, user, password, lease, giveUpAfter, localDir, stopping, recordStore);
     }
 
     public LedgerConfig withLocalDir(Path localDir) {
-        return new LedgerConfig(url, user, password, lease, giveUpAfter, localDir, stopping);
+        return new LedgerConfig(url, user, password, lease, giveUpAfter, localDir, stopping, recordStore);
     }
 
     public LedgerConfig withStopping(BooleanSupplier stopping) {
-        return new LedgerConfig(url, user, password, lease, giveUpAfter, localDir, stopping);
+        return new LedgerConfig(url, user, password, lease, giveUpAfter, localDir, stopping, recordStore);
+    }
+
+    public LedgerConfig withRecordStore(RecordStore recordStore) {
+        return new LedgerConfig(url, user, password, lease, giveUpAfter, localDir, stopping, recordStore);
     }
 
     boolean embedded() {
@@ -52,6 +68,12 @@ public record LedgerConfig(String url, String user, String password, Duration le
         String rest = url.substring("jdbc:sqlite:".length());
         int q = rest.indexOf('?');
         return Path.of(q < 0 ? rest : rest.substring(0, q)).toAbsolutePath();
+    }
+
+    /** An embedded ledger's RocksDB folder for its records, beside its file. */
+    Path recordsDir() {
+        Path file = embeddedFile();
+        return file.resolveSibling(file.getFileName() + ".records");
     }
 
     /** Where the ledger is, in words fit for a log line: the embedded file's path, or the URL without a password. */

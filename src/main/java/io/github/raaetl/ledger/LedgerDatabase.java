@@ -4,6 +4,8 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.github.raaetl.support.Text;
 import org.flywaydb.core.Flyway;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.flywaydb.core.api.MigrationInfo;
 
 import java.nio.file.Path;
@@ -31,6 +33,8 @@ import java.util.function.Consumer;
  * outcomes are kept for the next try, and {@link LedgerOutage} decides whether to wait and try again or give up.
  */
 final class LedgerDatabase implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger("etl.ledger");
 
     /** A unit of work on one connection, in one transaction. */
     interface Work<T> {
@@ -72,6 +76,8 @@ final class LedgerDatabase implements AutoCloseable {
     private final Object pendingLock = new Object();
     /** The embedded file's checkpoints; null on PostgreSQL. */
     private final SqliteCheckpoints checkpoints;
+    /** The embedded ledger's records, unless they are kept in the database's table (PostgreSQL, or asked for). */
+    private final RocksRecordStore records;
     /**
      * The statements prepared on each of the pool's connections, kept from one unit of work to the next (a connection
      * the pool has closed is forgotten when a new one first comes).
@@ -97,30 +103,54 @@ final class LedgerDatabase implements AutoCloseable {
         return commitNanos.sum();
     }
 
-    private LedgerDatabase(LedgerConfig config, HikariDataSource pool, LedgerLock lock, LedgerOutage outage) {
+    private LedgerDatabase(LedgerConfig config, HikariDataSource pool, LedgerLock lock, LedgerOutage outage,
+                           RocksRecordStore records) {
         this.config = config;
         this.dialect = LedgerDialect.of(config.url());
         this.pool = pool;
         this.lock = lock;
         this.outage = outage;
         this.checkpoints = dialect == LedgerDialect.SQLITE ? new SqliteCheckpoints(withSqlitePragmas(config.url())) : null;
+        this.records = records;
     }
 
     /**
-     * Opens the pool (refusing an embedded file another loader holds) and creates or migrates the schema, waiting for
-     * a database that cannot be reached yet as any call does.
+     * Opens the pool (refusing an embedded file another loader holds), creates or migrates the schema, and moves an
+     * embedded ledger's records into its RocksDB store if they are still in its table, waiting for a database that
+     * cannot be reached yet as any call does.
      */
     static LedgerDatabase open(LedgerConfig config, LedgerOwner owner, Clock clock) {
         boolean embedded = config.embedded();
         LedgerLock lock = embedded ? LedgerLock.acquire(Path.of(config.embeddedFile() + ".lock"), owner) : null;
         HikariDataSource pool = null;
+        RocksRecordStore records = null;
         try {
+            if (embedded && config.recordStore() == LedgerConfig.RecordStore.ROCKSDB) {
+                records = new RocksRecordStore(config.recordsDir());
+            } else if (embedded && RocksRecordStore.exists(config.recordsDir())) {
+                throw new IllegalStateException("the record ledger " + config.describe() + " keeps its records in "
+                        + config.recordsDir() + ", and etl.ledger.record-store=sqlite would not see them (every record"
+                        + " done would be sent again): set etl.ledger.record-store=rocksdb");
+            }
             pool = pool(config, embedded);
             LedgerDatabase db = new LedgerDatabase(config, pool, lock,
-                    new LedgerOutage(config.describe(), embedded, config.giveUpAfter(), config.stopping(), clock));
+                    new LedgerOutage(config.describe(), embedded, config.giveUpAfter(), config.stopping(), clock),
+                    records);
             db.call("create or migrate its schema", db::migrate, true);
+            if (records != null) {
+                RocksRecordStore store = records;
+                long moved = db.write("move its records into " + store.dir(),
+                        s -> RocksRecordEntries.moveIn(s, store));
+                if (moved > 0) {
+                    LOG.info("the record ledger's {} entries moved from {} into {}", moved, config.embeddedFile(),
+                            store.dir());
+                }
+            }
             return db;
         } catch (RuntimeException e) {
+            if (records != null) {
+                records.close();
+            }
             if (pool != null) {
                 pool.close();
             }
@@ -317,12 +347,15 @@ final class LedgerDatabase implements AutoCloseable {
                 kept = new HashMap<>();
                 statements.put(physical, kept);
             }
-            try (LedgerSession s = new LedgerSession(c, physical, kept)) {
+            try (LedgerSession s = new LedgerSession(c, physical, kept, records)) {
                 for (Write w : writes) {
                     w.run(s);
                 }
                 T result = work.run(s);
                 long committing = System.nanoTime();
+                // the records first: a unit writes either records (claims, outcomes) or the database's own rows
+                // (owners, files) and outcomes, which are written again if the database's commit fails
+                s.writeRecords();
                 c.commit();
                 commitNanos.add(System.nanoTime() - committing);
                 commits.increment();
@@ -380,8 +413,8 @@ final class LedgerDatabase implements AutoCloseable {
 
     private String damaged(String why) {
         return "the file is damaged (" + why + "): restore it from a backup, or move " + config.embeddedFile()
-                + " (with its -wal and -shm files) aside to start an empty ledger, knowing that the records it held "
-                + "would then be sent again";
+                + " (with its -wal and -shm files" + (records == null ? "" : " and its folder " + records.dir())
+                + ") aside to start an empty ledger, knowing that the records it held would then be sent again";
     }
 
     private static boolean closed(Connection c) {
@@ -400,7 +433,10 @@ final class LedgerDatabase implements AutoCloseable {
         }
     }
 
-    /** Checks an embedded file page by page, so that a damaged one is refused before anything is sent. */
+    /**
+     * Checks an embedded ledger page by page, and its records store entry by entry (each block's checksum), so that a
+     * damaged one is refused before anything is sent. Nothing to do on PostgreSQL.
+     */
     void checkIntegrity() {
         if (dialect != LedgerDialect.SQLITE) {
             return;
@@ -414,6 +450,12 @@ final class LedgerDatabase implements AutoCloseable {
             throw new IllegalStateException("the record ledger " + config.describe() + " cannot be used: "
                     + damaged(Text.excerpt(verdict)));
         }
+        if (records != null) {
+            write("check its records", session -> {
+                session.records().forEach((key, value) -> { });
+                return null;
+            });
+        }
     }
 
     /**
@@ -426,10 +468,18 @@ final class LedgerDatabase implements AutoCloseable {
         }
     }
 
+    /** The embedded ledger's RocksDB store of records; null when they are in the database. */
+    RocksRecordStore records() {
+        return records;
+    }
+
     @Override
     public void close() {
         if (checkpoints != null) {
             checkpoints.close();
+        }
+        if (records != null) {
+            records.close();
         }
         pool.close();
         if (lock != null) {

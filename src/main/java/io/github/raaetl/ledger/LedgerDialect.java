@@ -74,6 +74,9 @@ enum LedgerDialect {
             if (this == SQLITE && t instanceof SQLException s && SQLITE_DAMAGED.contains(s.getErrorCode() & 0xff)) {
                 return true;
             }
+            if (this == SQLITE && RocksRecordStore.damaged(t)) {
+                return true;
+            }
         }
         return false;
     }

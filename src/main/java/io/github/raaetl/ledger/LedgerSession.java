@@ -15,15 +15,36 @@ final class LedgerSession implements AutoCloseable {
     private final Connection connection;
     private final Connection physical;
     private final Map<String, PreparedStatement> prepared;
+    /** The embedded ledger's records store, or null; and this unit's writes to it, once it has any. */
+    private final RocksRecordStore store;
+    private RocksRecordStore.Batch records;
 
     /**
      * @param physical the pool's connection behind {@code connection}, on which statements are prepared
      * @param prepared the statements already prepared on it
+     * @param store    where the records are, when not in the database
      */
-    LedgerSession(Connection connection, Connection physical, Map<String, PreparedStatement> prepared) {
+    LedgerSession(Connection connection, Connection physical, Map<String, PreparedStatement> prepared,
+                  RocksRecordStore store) {
         this.connection = connection;
         this.physical = physical;
         this.prepared = prepared;
+        this.store = store;
+    }
+
+    /** This unit's reads and writes of the records store. */
+    RocksRecordStore.Batch records() throws SQLException {
+        if (records == null) {
+            records = store.begin();
+        }
+        return records;
+    }
+
+    /** Writes what this unit gathered for the records store: just before its transaction commits. */
+    void writeRecords() throws SQLException {
+        if (records != null) {
+            records.write();
+        }
     }
 
     PreparedStatement prepare(String sql) throws SQLException {
@@ -40,9 +61,12 @@ final class LedgerSession implements AutoCloseable {
         return connection;
     }
 
-    /** The statements stay with their connection: nothing to close with the transaction. */
+    /** The statements stay with their connection; what the records store was not given is dropped. */
     @Override
     public void close() {
+        if (records != null) {
+            records.close();
+        }
     }
 
     /** Closes statements kept for a connection that is given up. */

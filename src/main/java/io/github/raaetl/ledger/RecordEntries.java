@@ -1,157 +1,51 @@
 package io.github.raaetl.ledger;
 
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * The {@code record_ledger} table: one row per audit event sent or being sent, keyed by its fingerprint, SENDING, DONE
- * or REJECTED. Each method is one statement (or a few) on the connection of the caller's unit of work.
+ * The ledger's records: one entry per audit event sent or being sent, keyed by its fingerprint, SENDING, DONE or
+ * REJECTED. Kept in the database's {@code record_ledger} table ({@link SqlRecordEntries}: PostgreSQL, shared by
+ * several loaders), or for the embedded ledger in RocksDB beside its file ({@link RocksRecordEntries}). Every method
+ * works within the caller's unit of work, and what it writes is committed with it.
  */
-final class RecordEntries {
+interface RecordEntries {
 
-    private static final String COLUMNS = "fingerprint, state, target, operation, graph_id, http_status, attempts, "
-            + "client_request_id, request_id, message, source_file, file_run, record_number, owner, updated_at";
-    private static final String FIND = "SELECT " + COLUMNS + " FROM record_ledger WHERE fingerprint = ?";
-    private static final String CLAIM = "INSERT INTO record_ledger (" + COLUMNS + ") "
-            + "VALUES (?, 'SENDING', ?, ?, NULL, NULL, NULL, ?, NULL, NULL, ?, ?, ?, ?, ?) "
-            + "ON CONFLICT (fingerprint) DO NOTHING";
-    private static final String TAKE_OVER = "UPDATE record_ledger SET state = 'SENDING', client_request_id = ?, "
-            + "source_file = ?, file_run = ?, record_number = ?, owner = ?, updated_at = ? "
-            + "WHERE fingerprint = ? AND state = ? AND owner = ? AND updated_at = ?";
-    private static final String OUTCOME = "UPDATE record_ledger SET state = ?, graph_id = ?, http_status = ?, "
-            + "attempts = ?, client_request_id = COALESCE(?, client_request_id), request_id = ?, message = ?, owner = ?, "
-            + "updated_at = ? WHERE fingerprint = ?";
-    private static final String RELEASE = "DELETE FROM record_ledger WHERE fingerprint = ? AND state = 'SENDING' "
-            + "AND owner = ?";
-    private static final String SENDING = "SELECT " + COLUMNS + " FROM record_ledger WHERE state = 'SENDING'";
-    private static final String PURGE = "DELETE FROM record_ledger WHERE updated_at < ? AND state <> 'SENDING'";
-    private static final String COUNT = "SELECT COUNT(*) FROM record_ledger";
-    private static final int MESSAGE_LIMIT = 2000;
+    /** Graph's messages are kept up to this many characters. */
+    int MESSAGE_LIMIT = 2000;
 
-    private final String owner;
-
-    /** @param owner this loader's id, written on every claim and outcome */
-    RecordEntries(String owner) {
-        this.owner = owner;
-    }
-
-    Optional<LedgerEntry> find(LedgerSession c, String fingerprint) throws SQLException {
-        PreparedStatement q = c.prepare(FIND);
-        q.setString(1, fingerprint);
-        try (ResultSet r = q.executeQuery()) {
-            return r.next() ? Optional.of(entry(r)) : Optional.empty();
-        }
-    }
+    Optional<LedgerEntry> find(LedgerSession s, String fingerprint) throws SQLException;
 
     /**
-     * Inserts SENDING entries for the fingerprints that have none, in one statement prepared once.
+     * Adds SENDING entries for the fingerprints that have none.
      *
-     * @return per fingerprint, whether it was inserted (the claim is this loader's)
+     * @return per fingerprint, whether it was added (the claim is this loader's)
      */
-    boolean[] claim(LedgerSession c, List<String> fingerprints, List<String> operations, String target,
-                    List<RecordLedger.Claim> claims) throws SQLException {
-        boolean[] claimed = new boolean[fingerprints.size()];
-        PreparedStatement i = c.prepare(CLAIM);
-        for (int n = 0; n < claimed.length; n++) {
-            RecordLedger.Claim claim = claims.get(n);
-            i.setString(1, fingerprints.get(n));
-            i.setString(2, target);
-            i.setString(3, operations.get(n));
-            i.setString(4, claim.clientRequestId());
-            i.setString(5, claim.sourceFile());
-            i.setString(6, claim.fileRun());
-            i.setLong(7, claim.recordNumber());
-            i.setString(8, owner);
-            i.setLong(9, claim.at().toEpochMilli());
-            claimed[n] = i.executeUpdate() == 1;
-        }
-        return claimed;
-    }
+    boolean[] claim(LedgerSession s, List<String> fingerprints, List<String> operations, String target,
+                    List<RecordLedger.Claim> claims) throws SQLException;
 
     /** Takes an entry over as SENDING, only if it is still exactly as {@code seen}. @return true when taken */
-    boolean takeOver(LedgerSession c, LedgerEntry seen, RecordLedger.Claim claim) throws SQLException {
-        PreparedStatement u = c.prepare(TAKE_OVER);
-        u.setString(1, claim.clientRequestId());
-        u.setString(2, claim.sourceFile());
-        u.setString(3, claim.fileRun());
-        u.setLong(4, claim.recordNumber());
-        u.setString(5, owner);
-        u.setLong(6, claim.at().toEpochMilli());
-        u.setString(7, seen.fingerprint());
-        u.setString(8, seen.state().name());
-        u.setString(9, seen.owner());
-        u.setLong(10, seen.updatedAt().toEpochMilli());
-        return u.executeUpdate() == 1;
-    }
+    boolean takeOver(LedgerSession s, LedgerEntry seen, RecordLedger.Claim claim) throws SQLException;
 
     /** Records how a claimed record ended. */
-    void outcome(LedgerSession c, String fingerprint, LedgerState state, RecordLedger.Answer a) throws SQLException {
-        PreparedStatement u = c.prepare(OUTCOME);
-        u.setString(1, state.name());
-        u.setString(2, a.graphId());
-        u.setInt(3, a.httpStatus());
-        u.setInt(4, a.attempts());
-        u.setString(5, a.clientRequestId());
-        u.setString(6, a.requestId());
-        u.setString(7, a.message() == null || a.message().length() <= MESSAGE_LIMIT ? a.message()
-                : a.message().substring(0, MESSAGE_LIMIT));
-        u.setString(8, owner);
-        u.setLong(9, a.at().toEpochMilli());
-        u.setString(10, fingerprint);
-        if (u.executeUpdate() != 1) {
-            throw new SQLException("the ledger has no claim for " + fingerprint + " to mark " + state);
-        }
-    }
+    void outcome(LedgerSession s, String fingerprint, LedgerState state, RecordLedger.Answer a) throws SQLException;
 
     /** Drops this loader's SENDING claim of a record that was not sent after all. */
-    void release(LedgerSession c, String fingerprint) throws SQLException {
-        PreparedStatement d = c.prepare(RELEASE);
-        d.setString(1, fingerprint);
-        d.setString(2, owner);
-        d.executeUpdate();
-    }
+    void release(LedgerSession s, String fingerprint) throws SQLException;
 
-    List<LedgerEntry> sending(LedgerSession c) throws SQLException {
-        List<LedgerEntry> out = new ArrayList<>();
-        PreparedStatement q = c.prepare(SENDING);
-        try (ResultSet r = q.executeQuery()) {
-            while (r.next()) {
-                out.add(entry(r));
-            }
-        }
-        return out;
-    }
+    /** Every entry still SENDING. */
+    List<LedgerEntry> sending(LedgerSession s) throws SQLException;
 
-    int purgeOlderThan(LedgerSession c, Instant cutoff) throws SQLException {
-        PreparedStatement d = c.prepare(PURGE);
-        d.setLong(1, cutoff.toEpochMilli());
-        return d.executeUpdate();
-    }
+    /** Forgets entries not touched since {@code cutoff}, never one still SENDING. @return how many */
+    int purgeOlderThan(LedgerSession s, Instant cutoff) throws SQLException;
 
-    long size(LedgerSession c) throws SQLException {
-        PreparedStatement q = c.prepare(COUNT);
-        try (ResultSet r = q.executeQuery()) {
-            r.next();
-            return r.getLong(1);
-        }
-    }
+    long size(LedgerSession s) throws SQLException;
 
-    private static LedgerEntry entry(ResultSet r) throws SQLException {
-        long number = r.getLong("record_number");
-        Long recordNumber = r.wasNull() ? null : number;
-        int status = r.getInt("http_status");
-        Integer httpStatus = r.wasNull() ? null : status;
-        int tries = r.getInt("attempts");
-        Integer attempts = r.wasNull() ? null : tries;
-        return new LedgerEntry(r.getString("fingerprint"), LedgerState.valueOf(r.getString("state")),
-                r.getString("target"), r.getString("operation"), r.getString("graph_id"), httpStatus, attempts,
-                r.getString("client_request_id"), r.getString("request_id"), r.getString("message"),
-                r.getString("source_file"), r.getString("file_run"), recordNumber, r.getString("owner"),
-                Instant.ofEpochMilli(r.getLong("updated_at")));
+    /** An answer's message as kept: at most {@link #MESSAGE_LIMIT} characters. */
+    static String message(RecordLedger.Answer a) {
+        return a.message() == null || a.message().length() <= MESSAGE_LIMIT ? a.message()
+                : a.message().substring(0, MESSAGE_LIMIT);
     }
 }

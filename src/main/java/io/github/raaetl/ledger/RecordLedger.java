@@ -41,7 +41,8 @@ public final class RecordLedger implements AutoCloseable {
     private RecordLedger(LedgerDatabase db, LedgerOwners owners, OwnerLockFiles lockFiles) {
         this.db = db;
         this.owners = owners;
-        this.records = new RecordEntries(owners.owner().id());
+        this.records = db.records() != null ? new RocksRecordEntries(owners.owner().id())
+                : new SqlRecordEntries(owners.owner().id());
         this.files = new FileClaims(owners.owner().id(), db.dialect());
         this.lockFiles = lockFiles;
     }

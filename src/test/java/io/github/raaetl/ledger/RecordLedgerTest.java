@@ -23,7 +23,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-/** The ledger on its embedded SQLite file: claims, outcomes, durability, retention, owners, files, one loader per file. */
+/**
+ * The embedded ledger, its records in RocksDB beside its SQLite file: claims, outcomes, durability, retention, owners,
+ * files, one loader per file. {@link SqliteRecordsLedgerTest} runs the same with the records in the SQLite file.
+ */
 class RecordLedgerTest {
 
     @TempDir
@@ -36,8 +39,14 @@ class RecordLedgerTest {
         return "jdbc:sqlite:" + dir.resolve("ledger.db");
     }
 
+    /** Where the records are kept. */
+    protected LedgerConfig.RecordStore store() {
+        return LedgerConfig.RecordStore.ROCKSDB;
+    }
+
     private RecordLedger open(String owner) {
-        return RecordLedger.open(LedgerConfig.of(url(), "", ""), new LedgerOwner(owner, "host-" + owner, 100));
+        return RecordLedger.open(LedgerConfig.of(url(), "", "").withRecordStore(store()),
+                new LedgerOwner(owner, "host-" + owner, 100));
     }
 
     private static RecordLedger.Claim claim(String file, long record) {
@@ -141,7 +150,8 @@ class RecordLedgerTest {
     void aSecondLoaderOnTheSameEmbeddedLedgerIsRefusedNamingTheFirst() throws Exception {
         Path log = dir.resolve("holder.log");
         Process holder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), HoldLedgerOpen.class.getName(), url())
+                "-cp", System.getProperty("java.class.path"), HoldLedgerOpen.class.getName(), url(),
+                store().name())
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         try {
             await().atMost(Duration.ofSeconds(30)).until(() -> Files.readString(log).contains("open"));
@@ -156,8 +166,21 @@ class RecordLedgerTest {
         }
     }
 
-    /** What another process reading the file sees: committed rows only. */
+    /**
+     * What another process reading the ledger sees: committed rows only. For RocksDB, a second instance opened read-only
+     * (as after the writer died): what its log holds, which is what the writer's writes have given the system.
+     */
     private String stateSeenFromOutside(String fingerprint) throws Exception {
+        if (store() == LedgerConfig.RecordStore.ROCKSDB) {
+            try (org.rocksdb.Options o = new org.rocksdb.Options();
+                 org.rocksdb.RocksDB outside = org.rocksdb.RocksDB.openReadOnly(o,
+                         dir.resolve("ledger.db.records").toString())) {
+                byte[] value = outside.get(fingerprint.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                return value == null ? null
+                        : RocksRecordEntries.decode(fingerprint.getBytes(java.nio.charset.StandardCharsets.UTF_8), value)
+                        .state().name();
+            }
+        }
         try (Connection c = DriverManager.getConnection(url());
              PreparedStatement q = c.prepareStatement("SELECT state FROM record_ledger WHERE fingerprint = ?")) {
             q.setString(1, fingerprint);
@@ -253,10 +276,23 @@ class RecordLedgerTest {
     }
 
     @Test
-    void aLedgerThatCannotBeWrittenStopsTheCallAfterTheGiveUpTimeNamingItsPathAndTheSystemsCause() {
+    void aLedgerThatCannotBeWrittenStopsTheCallAfterTheGiveUpTimeNamingItsPathAndTheSystemsCause() throws Exception {
+        LedgerOwner owner = new LedgerOwner("a", "host-a", 100);
+        Duration giveUp = Duration.ofMillis(300);
+        if (store() == LedgerConfig.RecordStore.ROCKSDB) {
+            // its folder cannot be made (a file is in the way), as on a disk that refuses every write
+            Files.writeString(dir.resolve("ledger.db.records"), "in the way");
+            assertThatThrownBy(() -> RecordLedger.open(LedgerConfig.of(url(), "", "").withGiveUpAfter(giveUp), owner))
+                    .isInstanceOf(LedgerUnavailableException.class)
+                    .hasMessageContaining(dir.resolve("ledger.db.records").toString())
+                    .hasMessageContaining("cannot be created").hasMessageContaining("already exists")
+                    .hasMessageContaining("has been failing since");
+            return;
+        }
         // SQLite's own limit on the file's size: what a full disk looks like to the ledger
-        LedgerConfig full = LedgerConfig.of(url() + "?max_page_count=24", "", "").withGiveUpAfter(Duration.ofMillis(300));
-        try (RecordLedger ledger = RecordLedger.open(full, new LedgerOwner("a", "host-a", 100))) {
+        LedgerConfig full = LedgerConfig.of(url() + "?max_page_count=24", "", "").withRecordStore(store())
+                .withGiveUpAfter(giveUp);
+        try (RecordLedger ledger = RecordLedger.open(full, owner)) {
             assertThatThrownBy(() -> {
                 for (int window = 0; window < 1_000; window++) {
                     List<String> fps = new ArrayList<>();
@@ -283,7 +319,8 @@ class RecordLedgerTest {
             }
         }
         Path file = dir.resolve("ledger.db");
-        try (var raf = new java.io.RandomAccessFile(file.toFile(), "rw")) {
+        Path damaged = store() == LedgerConfig.RecordStore.SQLITE ? file : largestTable(dir.resolve("ledger.db.records"));
+        try (var raf = new java.io.RandomAccessFile(damaged.toFile(), "rw")) {
             raf.seek(raf.length() / 2 / 4096 * 4096);
             raf.write(new byte[4096]); // 4 KB zeroed in the middle
         }
@@ -292,6 +329,13 @@ class RecordLedgerTest {
                 .hasMessageContaining("restore it from a backup")
                 .hasMessageContaining("move")
                 .hasMessageContaining("would then be sent again");
+    }
+
+    private static Path largestTable(Path records) throws java.io.IOException {
+        try (var files = Files.list(records)) {
+            return files.filter(f -> f.getFileName().toString().endsWith(".sst")).max(java.util.Comparator.comparingLong(
+                    f -> f.toFile().length())).orElseThrow();
+        }
     }
 
     @Test

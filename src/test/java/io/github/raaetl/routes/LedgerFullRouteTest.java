@@ -13,7 +13,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The embedded ledger failing its writes part-way through a file (a full disk: here SQLite's own size limit,
- * {@code max_page_count}, which fails writes exactly as a full disk does, with SQLITE_FULL), through the real routes:
+ * {@code max_page_count}, which fails writes exactly as a full disk does, with SQLITE_FULL; so its records are kept
+ * in the SQLite file, {@code etl.ledger.record-store=sqlite}), through the real routes:
  * after etl.ledger.give-up-after-ms the file stops, its input stays in the inbox (nothing is wrong with it), nothing of
  * the run is published, and the reason names the ledger's file and the system's cause.
  */
@@ -26,6 +27,7 @@ class LedgerFullRouteTest extends RouteTestSupport {
         Map<String, String> s = super.settings(test);
         ledgerFile = work.resolve("ledger.db");
         s.put("etl.ledger.url", "jdbc:sqlite:" + ledgerFile + "?max_page_count=40");
+        s.put("etl.ledger.record-store", "sqlite");
         s.put("etl.ledger.give-up-after-ms", "300");
         return s;
     }
