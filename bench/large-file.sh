@@ -39,7 +39,7 @@ for round in $(seq 1 "$rounds"); do
   best_off=$(echo "if ($rate > $best_off) $rate else $best_off" | bc -l)
   fresh_simulator
   out=$work/out-on run_loader "$heap"
-  report "round $round, ledger on (default: embedded SQLite, $(du -h "$work/out-on/ledger/ledger.db" | cut -f1) after the run)" \
+  report "round $round, ledger on (default: embedded, $(du -sh "$work/out-on/ledger" | cut -f1) after the run)" \
     "$work/out-on/results/bench.results.csv"
   best_on=$(echo "if ($rate > $best_on) $rate else $best_on" | bc -l)
 done

@@ -2,16 +2,16 @@
 # Design experiment (not the product): what the record ledger's write pattern costs on SQLite, as the ledger is, on
 # SQLite with keys that rise (the cost without the random index writes; not a ledger), and on RocksDB, a
 # log-structured store. See bench/ledger-stores/LedgerStores.java for the pattern. Prints each one's CPU per record.
-# End to end: bench/ledger-stores/rocksdb-records-spike.patch puts the ledger's records in RocksDB (a spike, not a
-# ledger to ship); git apply it, mvn -B -q package -DskipTests, then bench/pipeline.sh.
+# It is what led the embedded ledger to keep its records in RocksDB (etl.ledger.record-store, ARCHITECTURE.md).
 #   bench/ledger-stores.sh [RECORDS]      default: 1000000
-# Needs Maven (it fetches sqlite-jdbc, the version the pom uses, and rocksdbjni into ~/.m2).
+# Needs Maven (it fetches sqlite-jdbc and rocksdbjni, the versions the pom uses, into ~/.m2).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 records=${1:-1000000}
 sqlite_version=$(mvn -B -q help:evaluate -Dexpression=sqlite.version -DforceStdout 2>/dev/null || true)
 [[ "$sqlite_version" =~ ^[0-9.]+$ ]] || sqlite_version=3.54.1.0
-rocksdb_version=10.10.1.1
+rocksdb_version=$(mvn -B -q help:evaluate -Dexpression=rocksdb.version -DforceStdout 2>/dev/null || true)
+[[ "$rocksdb_version" =~ ^[0-9.]+$ ]] || rocksdb_version=10.10.1.1
 m2=${HOME}/.m2/repository
 mvn -B -q dependency:get -Dartifact="org.xerial:sqlite-jdbc:$sqlite_version" >/dev/null
 mvn -B -q dependency:get -Dartifact="org.rocksdb:rocksdbjni:$rocksdb_version:jar:linux64" >/dev/null

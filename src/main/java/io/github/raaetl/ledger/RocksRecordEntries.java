@@ -1,16 +1,14 @@
 package io.github.raaetl.ledger;
 
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.nio.BufferUnderflowException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -169,38 +167,48 @@ final class RocksRecordEntries implements RecordEntries {
         return fingerprint.getBytes(StandardCharsets.UTF_8);
     }
 
+    /**
+     * The value: a format byte, then each field in {@link LedgerEntry}'s order but the fingerprint (the key), a text
+     * as its UTF-8 length (-1 for none) and bytes, a number as a presence byte and 8 bytes, the time in epoch millis.
+     * Written by hand, not with DataOutputStream: its writeUTF, a character at a time, was a tenth of the claiming
+     * thread's time.
+     */
     static byte[] encode(LedgerEntry e) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(160);
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.writeByte(FORMAT);
-            out.writeUTF(e.state().name());
-            text(out, e.target());
-            text(out, e.operation());
-            text(out, e.graphId());
-            number(out, e.httpStatus() == null ? null : e.httpStatus().longValue());
-            number(out, e.attempts() == null ? null : e.attempts().longValue());
-            text(out, e.clientRequestId());
-            text(out, e.requestId());
-            text(out, e.message());
-            text(out, e.sourceFile());
-            text(out, e.fileRun());
-            number(out, e.recordNumber());
-            text(out, e.owner());
-            out.writeLong(e.updatedAt().toEpochMilli());
-        } catch (IOException x) {
-            throw new UncheckedIOException(x); // a byte array's stream does not fail
+        byte[][] texts = {utf8(e.state().name()), utf8(e.target()), utf8(e.operation()), utf8(e.graphId()),
+                utf8(e.clientRequestId()), utf8(e.requestId()), utf8(e.message()), utf8(e.sourceFile()),
+                utf8(e.fileRun()), utf8(e.owner())};
+        int size = 1 + 3 * 9 + 8;
+        for (byte[] t : texts) {
+            size += 4 + (t == null ? 0 : t.length);
         }
-        return bytes.toByteArray();
+        ByteBuffer out = ByteBuffer.allocate(size);
+        out.put((byte) FORMAT);
+        text(out, texts[0]);
+        text(out, texts[1]);
+        text(out, texts[2]);
+        text(out, texts[3]);
+        number(out, e.httpStatus() == null ? null : e.httpStatus().longValue());
+        number(out, e.attempts() == null ? null : e.attempts().longValue());
+        text(out, texts[4]);
+        text(out, texts[5]);
+        text(out, texts[6]);
+        text(out, texts[7]);
+        text(out, texts[8]);
+        number(out, e.recordNumber());
+        text(out, texts[9]);
+        out.putLong(e.updatedAt().toEpochMilli());
+        return Arrays.copyOf(out.array(), out.position());
     }
 
     static LedgerEntry decode(byte[] key, byte[] value) throws SQLException {
-        try (DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(value))) {
-            int format = in.readUnsignedByte();
+        try {
+            ByteBuffer in = ByteBuffer.wrap(value);
+            int format = in.get() & 0xff;
             if (format != FORMAT) {
                 throw new SQLException("an entry of the ledger's records store is in format " + format
                         + ", which this loader does not know: was the ledger written by a newer version?");
             }
-            LedgerState state = LedgerState.valueOf(in.readUTF());
+            LedgerState state = LedgerState.valueOf(text(in));
             String target = text(in);
             String operation = text(in);
             String graphId = text(in);
@@ -209,31 +217,41 @@ final class RocksRecordEntries implements RecordEntries {
             return new LedgerEntry(new String(key, StandardCharsets.UTF_8), state, target, operation, graphId,
                     status == null ? null : status.intValue(), attempts == null ? null : attempts.intValue(),
                     text(in), text(in), text(in), text(in), text(in), number(in), text(in),
-                    Instant.ofEpochMilli(in.readLong()));
-        } catch (IOException | IllegalArgumentException x) {
+                    Instant.ofEpochMilli(in.getLong()));
+        } catch (BufferUnderflowException | IllegalArgumentException x) {
             throw new SQLException("an entry of the ledger's records store cannot be read (" + x + ")", x);
         }
     }
 
-    private static void text(DataOutputStream out, String v) throws IOException {
-        out.writeBoolean(v != null);
+    private static byte[] utf8(String v) {
+        return v == null ? null : v.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static void text(ByteBuffer out, byte[] v) {
+        out.putInt(v == null ? -1 : v.length);
         if (v != null) {
-            out.writeUTF(v);
+            out.put(v);
         }
     }
 
-    private static String text(DataInputStream in) throws IOException {
-        return in.readBoolean() ? in.readUTF() : null;
+    private static String text(ByteBuffer in) {
+        int length = in.getInt();
+        if (length < 0) {
+            return null;
+        }
+        String v = new String(in.array(), in.position(), length, StandardCharsets.UTF_8);
+        in.position(in.position() + length);
+        return v;
     }
 
-    private static void number(DataOutputStream out, Long v) throws IOException {
-        out.writeBoolean(v != null);
+    private static void number(ByteBuffer out, Long v) {
+        out.put((byte) (v == null ? 0 : 1));
         if (v != null) {
-            out.writeLong(v);
+            out.putLong(v);
         }
     }
 
-    private static Long number(DataInputStream in) throws IOException {
-        return in.readBoolean() ? in.readLong() : null;
+    private static Long number(ByteBuffer in) {
+        return in.get() == 0 ? null : in.getLong();
     }
 }

@@ -105,8 +105,8 @@ public final class LedgerBenchmark {
             }
             double missMicros = (System.nanoTime() - m0) / 1000.0 / lookups;
             long bytes;
-            try (Stream<Path> files = Files.list(dir)) {
-                bytes = files.filter(p -> p.getFileName().toString().startsWith("ledger.db"))
+            try (Stream<Path> files = Files.walk(dir)) { // ledger.db, its -wal, and its records' folder
+                bytes = files.filter(p -> dir.relativize(p).toString().startsWith("ledger.db") && Files.isRegularFile(p))
                         .mapToLong(p -> p.toFile().length()).sum();
             }
             System.out.printf("records: %,d (size() says %,d)%n", n, ledger.size());
