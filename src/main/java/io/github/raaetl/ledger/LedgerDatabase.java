@@ -4,9 +4,9 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.github.raaetl.support.Text;
 import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.MigrationInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.flywaydb.core.api.MigrationInfo;
 
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -125,13 +125,7 @@ final class LedgerDatabase implements AutoCloseable {
         HikariDataSource pool = null;
         RocksRecordStore records = null;
         try {
-            if (embedded && config.recordStore() == LedgerConfig.RecordStore.ROCKSDB) {
-                records = new RocksRecordStore(config.recordsDir());
-            } else if (embedded && RocksRecordStore.exists(config.recordsDir())) {
-                throw new IllegalStateException("the record ledger " + config.describe() + " keeps its records in "
-                        + config.recordsDir() + ", and etl.ledger.record-store=sqlite would not see them (every record"
-                        + " done would be sent again): set etl.ledger.record-store=rocksdb");
-            }
+            records = RocksRecordStore.forLedger(config);
             pool = pool(config, embedded);
             LedgerDatabase db = new LedgerDatabase(config, pool, lock,
                     new LedgerOutage(config.describe(), embedded, config.giveUpAfter(), config.stopping(), clock),

@@ -71,9 +71,24 @@ final class RocksRecordStore implements AutoCloseable {
         this.dir = dir;
     }
 
-    /** Whether {@code dir} holds a store already. */
-    static boolean exists(Path dir) {
-        return Files.exists(dir.resolve("CURRENT"));
+    /**
+     * The store of an embedded ledger that keeps its records in RocksDB (not opened yet); null for one that keeps them
+     * in its database. A ledger told to keep them in its SQLite file whose folder holds them already is refused: it
+     * would not see them, and would send every record done again.
+     */
+    static RocksRecordStore forLedger(LedgerConfig config) {
+        if (!config.embedded()) {
+            return null;
+        }
+        if (config.recordStore() == LedgerConfig.RecordStore.ROCKSDB) {
+            return new RocksRecordStore(config.recordsDir());
+        }
+        if (Files.exists(config.recordsDir().resolve("CURRENT"))) {
+            throw new IllegalStateException("the record ledger " + config.describe() + " keeps its records in "
+                    + config.recordsDir() + ", and etl.ledger.record-store=sqlite would not see them (every record"
+                    + " done would be sent again): set etl.ledger.record-store=rocksdb");
+        }
+        return null;
     }
 
     Path dir() {
