@@ -24,6 +24,7 @@ final class RocksRecordEntries implements RecordEntries {
 
     /** The value's layout; a new layout gets a new number, and the old one stays readable. */
     private static final int FORMAT = 1;
+    private static final byte[] SENDING = LedgerState.SENDING.name().getBytes(StandardCharsets.UTF_8);
     /** Rows moved in from an older ledger's table per synced write. */
     private static final int MOVE_CHUNK = 10_000;
 
@@ -92,9 +93,8 @@ final class RocksRecordEntries implements RecordEntries {
     public List<LedgerEntry> sending(LedgerSession s) throws SQLException {
         List<LedgerEntry> out = new ArrayList<>();
         s.records().forEach((key, value) -> {
-            LedgerEntry e = decode(key, value);
-            if (e.state() == LedgerState.SENDING) {
-                out.add(e);
+            if (sending(value)) {
+                out.add(decode(key, value));
             }
         });
         return out;
@@ -103,9 +103,9 @@ final class RocksRecordEntries implements RecordEntries {
     @Override
     public int purgeOlderThan(LedgerSession s, Instant cutoff) throws SQLException {
         List<byte[]> old = new ArrayList<>();
+        long before = cutoff.toEpochMilli();
         s.records().forEach((key, value) -> {
-            LedgerEntry e = decode(key, value);
-            if (e.state() != LedgerState.SENDING && e.updatedAt().isBefore(cutoff)) {
+            if (!sending(value) && updatedAtOf(value) < before) {
                 old.add(key);
             }
         });
@@ -221,6 +221,20 @@ final class RocksRecordEntries implements RecordEntries {
         } catch (BufferUnderflowException | IllegalArgumentException x) {
             throw new SQLException("an entry of the ledger's records store cannot be read (" + x + ")", x);
         }
+    }
+
+    /** Whether an entry is SENDING, read without the rest (the scans at start-up go over every entry). */
+    private static boolean sending(byte[] value) throws SQLException {
+        if (value.length < 13 || value[0] != FORMAT) {
+            return decode(new byte[0], value).state() == LedgerState.SENDING; // or says what is wrong with it
+        }
+        int length = ByteBuffer.wrap(value, 1, 4).getInt();
+        return length == SENDING.length && Arrays.equals(value, 5, 5 + length, SENDING, 0, length);
+    }
+
+    /** When an entry was written last (its last 8 bytes), read without the rest. */
+    private static long updatedAtOf(byte[] value) {
+        return ByteBuffer.wrap(value, value.length - 8, 8).getLong();
     }
 
     private static byte[] utf8(String v) {
