@@ -13,9 +13,10 @@ import java.util.function.Consumer;
 /**
  * The durable ledger: one row per audit event sent or being sent (its fingerprint, state and Graph's answer), the
  * loaders using it (alive while their lease is renewed), and the input files being worked on. An embedded SQLite file
- * by default (no server: it lives under the output root, and {@link LedgerLock} keeps a second loader off it), or
- * PostgreSQL when several instances share the work. A façade over the database ({@link LedgerDatabase}: pool, schema,
- * units of work, outages) and its three tables ({@link RecordEntries}, {@link LedgerOwners}, {@link FileClaims}).
+ * by default, its records in RocksDB beside it (no server: they live under the output root, and {@link LedgerLock}
+ * keeps a second loader off them), or PostgreSQL when several instances share the work. A façade over the database
+ * ({@link LedgerDatabase}: pool, schema, units of work, outages) and its three tables ({@link RecordEntries},
+ * {@link LedgerOwners}, {@link FileClaims}).
  *
  * <p>A claim is committed before {@link #claim} or {@link #claimAll} returns, so before its request can leave. How a
  * record ended ({@link #done}, {@link #rejected}, {@link #release}) is committed with the next claims, in the same
