@@ -11,7 +11,6 @@ import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
 import org.rocksdb.Status;
-import org.rocksdb.WriteBatch;
 import org.rocksdb.WriteBatchWithIndex;
 import org.rocksdb.WriteOptions;
 
@@ -55,6 +54,8 @@ final class RocksRecordStore implements AutoCloseable {
      * fails it, and the ledger waits and tries again as for any unavailable database, so a stall has an end.
      */
     private final WriteOptions writeOptions = new WriteOptions().setNoSlowdown(true);
+    /** For entries moved in at start-up: synced, and allowed to wait for RocksDB to write its buffers out. */
+    private final WriteOptions syncedWriteOptions = new WriteOptions().setSync(true);
     private final ReadOptions readOptions = new ReadOptions();
     private LRUCache cache;
     private Options options;
@@ -105,16 +106,11 @@ final class RocksRecordStore implements AutoCloseable {
 
     /** Writes entries moved in from an older ledger ({key, value} each), synced: they are deleted there next. */
     synchronized void moveIn(List<byte[][]> entries) throws SQLException {
-        if (needsOpen) {
-            reopen();
-        }
-        try (WriteBatch batch = new WriteBatch(); WriteOptions synced = new WriteOptions().setSync(true)) {
+        try (Batch batch = begin()) {
             for (byte[][] kv : entries) {
                 batch.put(kv[0], kv[1]);
             }
-            write(synced, batch);
-        } catch (RocksDBException e) {
-            throw failure(e);
+            batch.write(syncedWriteOptions);
         }
     }
 
@@ -172,12 +168,20 @@ final class RocksRecordStore implements AutoCloseable {
 
         /** Writes what the unit gathered, at once. */
         void write() throws SQLException {
+            write(writeOptions);
+        }
+
+        private void write(WriteOptions how) throws SQLException {
             if (writes.count() == 0) {
                 return;
             }
             synchronized (RocksRecordStore.this) {
                 check();
-                RocksRecordStore.this.write(writeOptions, writes);
+                try {
+                    base.write(how, writes);
+                } catch (RocksDBException e) {
+                    throw failedWrite(e);
+                }
             }
         }
 
@@ -196,22 +200,6 @@ final class RocksRecordStore implements AutoCloseable {
     /** What {@link Batch#forEach} calls per entry. */
     interface EntryVisitor {
         void visit(byte[] key, byte[] value) throws SQLException;
-    }
-
-    private void write(WriteOptions how, WriteBatch batch) throws SQLException {
-        try {
-            database().write(how, batch);
-        } catch (RocksDBException e) {
-            throw failedWrite(e);
-        }
-    }
-
-    private void write(WriteOptions how, WriteBatchWithIndex batch) throws SQLException {
-        try {
-            database().write(how, batch);
-        } catch (RocksDBException e) {
-            throw failedWrite(e);
-        }
     }
 
     /**
@@ -318,6 +306,7 @@ final class RocksRecordStore implements AutoCloseable {
         closed = true;
         release();
         writeOptions.close();
+        syncedWriteOptions.close();
         readOptions.close();
     }
 }
